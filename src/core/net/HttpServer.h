@@ -1,0 +1,99 @@
+#pragma once
+// A small HTTP/1.1 server on QTcpServer, shared by hermes-sim (SSE streams) and the relay
+// (REST + Engine.IO long-polling + hand-off of WebSocket upgrades to QWebSocketServer).
+// Qt 6.4's QtHttpServer is a technology preview without streamed bodies or upgrade hand-off,
+// so we keep our own: the request parser (HttpRequestParser) is a pure class and is fuzzed.
+
+#include "net/HttpRequest.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <functional>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace caduceus::net {
+
+class HttpConnection;
+
+// One response to one request. It may be answered at once, later (deferred: long-polling), or
+// streamed (chunked transfer, e.g. SSE). Owned by its connection; never outlives it. Hold it in a
+// QPointer when answering later: it is destroyed when the peer goes away.
+class HttpResponder : public QObject
+{
+    Q_OBJECT
+public:
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+    // Complete response with a sized body. Ignored (returns false) once something was sent.
+    bool send(int status, const QByteArray &contentType, const QByteArray &body, const Headers &extra = {});
+    bool sendJson(int status, const QJsonValue &json, const Headers &extra = {});
+    // JSON error body {"error": message} (WEB-UI.md shape).
+    bool sendError(int status, const QString &message, const Headers &extra = {});
+
+    // Streamed response: status + headers now, then chunks, then end.
+    bool beginStream(int status, const QByteArray &contentType, const Headers &extra = {});
+    bool writeChunk(const QByteArray &data);
+    void endStream();
+
+    bool isFinished() const { return m_finished; }
+    bool isStreaming() const { return m_streaming; }
+    // Bytes written to the socket but not yet sent (back-pressure for slow consumers).
+    qint64 pendingBytes() const;
+
+Q_SIGNALS:
+    // The peer closed the connection before or while the response was written.
+    void peerClosed();
+
+private:
+    friend class HttpConnection;
+    explicit HttpResponder(HttpConnection *connection, bool keepAlive, bool headRequest);
+    QPointer<HttpConnection> m_connection;
+    bool m_keepAlive = true;
+    bool m_head = false;
+    bool m_finished = false;
+    bool m_streaming = false;
+};
+
+struct HttpServerLimits
+{
+    int maxHeaderBytes = 16 * 1024;
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    int idleTimeoutMs = 60'000;     // keep-alive connection with no request
+    int requestTimeoutMs = 30'000;  // slow-loris: whole request must arrive within this
+    int maxConnections = 512;
+};
+
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<void(const HttpRequest &, HttpResponder *)>;
+    // Called for a request with "Upgrade: websocket". The request bytes are still unread in the
+    // socket, so it can be given to QWebSocketServer::handleConnection(). Return true when the
+    // socket was taken (the server forgets it); false answers 400.
+    using UpgradeHandler = std::function<bool(const HttpRequest &, QTcpSocket *)>;
+
+    explicit HttpServer(QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    void setHandler(Handler handler);
+    void setUpgradeHandler(UpgradeHandler handler);
+    void setLimits(const HttpServerLimits &limits);
+    const HttpServerLimits &limits() const;
+
+    bool listen(const QHostAddress &address, quint16 port = 0);
+    void close();
+    quint16 serverPort() const;
+    QHostAddress serverAddress() const;
+    QString errorString() const;
+    int connectionCount() const;
+
+private:
+    class Private;
+    Private *d;
+};
+
+} // namespace caduceus::net

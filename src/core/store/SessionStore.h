@@ -1,0 +1,76 @@
+#pragma once
+// Every read and write of Caduceus's own data. Synchronous, one thread, each write in a
+// transaction. Failures return false/empty and set lastError() (and log); never throw.
+#include "store/StoreTypes.h"
+
+#include <QList>
+#include <QStringList>
+
+namespace caduceus::store {
+
+class Database;
+
+class SessionStore
+{
+public:
+    explicit SessionStore(Database &db);
+
+    QString lastError() const { return m_lastError; }
+
+    // --- sessions
+    std::optional<SessionRecord> session(const QString &id) const;
+    bool createSession(const SessionRecord &s);                 // no-op (true) when it exists
+    bool renameSession(const QString &id, const QString &title);
+    bool setPinned(const QString &id, bool pinned);
+    bool setWorkspace(const QString &id, const QString &workspace);
+    bool setModel(const QString &id, const QString &model);
+    bool touchSession(const QString &id, double lastActive);
+    bool addSessionTokens(const QString &id, qint64 input, qint64 output);
+    // Newest activity first. limit < 0: all.
+    QList<SessionRecord> listSessions(int limit = -1, int offset = 0) const;
+    bool deleteSession(const QString &id);                      // cascades to all its rows
+
+    // --- messages (ascending id order everywhere)
+    qint64 appendMessage(MessageRecord &m);                     // sets m.id; bumps count/last_active
+    bool updateMessage(const MessageRecord &m);                 // all mutable fields by id
+    bool updateMessageText(qint64 id, const QString &content, const QString &reasoning, const QString &status);
+    std::optional<MessageRecord> message(qint64 id) const;
+    // The newest `limit` messages older than beforeId (0 = from the end), returned oldest first.
+    QList<MessageRecord> messages(const QString &sessionId, qint64 beforeId = 0, int limit = -1) const;
+    int messageCount(const QString &sessionId) const;
+    QList<MessageRecord> messagesWithStatus(const QString &status) const;
+    // In one transaction: delete the run's non-user rows, insert `rows` (ids assigned, written back).
+    bool replaceRunMessages(const QString &sessionId, const QString &runId, QList<MessageRecord> &rows);
+
+    // --- runs (one row per agent run; also the per-run usage table)
+    bool upsertRun(const RunRecord &r);
+    std::optional<RunRecord> run(const QString &runId) const;
+    QList<RunRecord> runsWithStatus(const QStringList &statuses) const;
+    QList<RunRecord> runsForSession(const QString &sessionId) const;
+
+    // --- queue (FIFO per session, persisted)
+    bool enqueue(const QueueItem &item);
+    bool updateQueued(const QString &queueId, const QJsonValue &input);
+    bool removeQueued(const QString &sessionId, const QString &queueId); // false when absent
+    QList<QueueItem> queue(const QString &sessionId) const;
+    QStringList sessionsWithQueue() const;
+
+    // --- compression snapshots
+    bool saveSnapshot(CompressionSnapshot &s);                  // sets s.id
+    std::optional<CompressionSnapshot> latestSnapshot(const QString &sessionId) const;
+
+    // --- agent-side session deletes (GC)
+    bool enqueueAgentDelete(const QString &agentSessionId, const QString &profile); // idempotent
+    QList<GcItem> dueAgentDeletes(double now, int limit = 50) const;
+    bool markAgentDeleteDone(const QString &agentSessionId);
+    bool markAgentDeleteFailed(const QString &agentSessionId, const QString &error, double nextAttemptAt);
+
+    // --- full-text search over message content (FTS5). Newest first.
+    QList<SearchHit> search(const QString &query, int limit = 20) const;
+
+private:
+    Database &m_db;
+    mutable QString m_lastError;
+};
+
+} // namespace caduceus::store

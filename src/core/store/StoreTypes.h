@@ -1,0 +1,108 @@
+#pragma once
+// Plain records exchanged with the store. Timestamps are seconds since the epoch (double), as on
+// the wire (SPEC section 2).
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+#include <optional>
+
+namespace caduceus::store {
+
+struct SessionRecord
+{
+    QString id;              // Caduceus session id (web UI makes them: base36 time + 6 chars)
+    QString profile = QStringLiteral("default");
+    QString title;           // may be empty (null on the wire)
+    QString model;
+    QString workspace;
+    QString source = QStringLiteral("api_server");
+    bool pinned = false;
+    double createdAt = 0;
+    double lastActive = 0;
+    int messageCount = 0;
+    qint64 inputTokens = 0;  // agent-reported totals over all runs
+    qint64 outputTokens = 0;
+    QString preview;         // first user text, for lists (filled by listSessions)
+};
+
+namespace MessageStatus {
+inline constexpr auto Complete = "complete";
+inline constexpr auto Streaming = "streaming";
+inline constexpr auto Interrupted = "interrupted";
+inline constexpr auto Cancelled = "cancelled";
+inline constexpr auto Error = "error";
+} // namespace MessageStatus
+
+struct MessageRecord
+{
+    qint64 id = 0;           // primary key; the id of resumed.messages and search hits
+    QString sessionId;
+    QString role;            // user | assistant | tool | system | error
+    QString content;         // user ContentBlock[] input is stored as its JSON text
+    QString reasoning;
+    QJsonArray toolCalls;    // OpenAI shape [{id,type,function:{name,arguments}}]
+    QString toolCallId;
+    QString toolName;
+    double timestamp = 0;
+    QString status = QString::fromLatin1(MessageStatus::Complete);
+    QString runId;           // the agent run that produced it (empty for user rows before start)
+    QJsonObject extra;       // tool preview/duration/error, reasoning duration, approval result …
+};
+
+struct RunRecord
+{
+    QString runId;
+    QString sessionId;
+    QString agentSessionId;  // eph_… id sent to the agent
+    QString profile;
+    QString model;
+    QString status;          // starting|running|aborting|completed|failed|cancelled|interrupted
+    double startedAt = 0;
+    double endedAt = 0;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 totalTokens = 0;
+    QString error;
+};
+
+struct QueueItem
+{
+    QString queueId;
+    QString sessionId;
+    QJsonValue input;        // string or ContentBlock[]
+    QString model;
+    QString instructions;
+    QString profile;
+    double createdAt = 0;
+};
+
+struct CompressionSnapshot
+{
+    qint64 id = 0;
+    QString sessionId;
+    QString summary;
+    int lastMessageIndex = -1; // index into the history-builder's message list (SPEC 5.2)
+    int messageCount = 0;      // messages in the transcript when it was made
+    double createdAt = 0;
+};
+
+struct GcItem
+{
+    QString agentSessionId;
+    QString profile;
+    int attempts = 0;
+    QString lastError;
+    double nextAttemptAt = 0;
+};
+
+struct SearchHit
+{
+    QString sessionId;
+    qint64 messageId = 0;
+    QString role;
+    QString snippet;         // with [[ and ]] around matched terms
+    double timestamp = 0;
+};
+
+} // namespace caduceus::store
