@@ -7,6 +7,7 @@
 #include "net/HttpRequest.h"
 
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <functional>
@@ -38,6 +39,10 @@ public:
     bool writeChunk(const QByteArray &data);
     void endStream();
 
+    // Drops the connection without completing the response: the peer sees a truncated answer.
+    // For producers that must end a stream abnormally (hermes-sim's "drop" scenario).
+    void abort();
+
     bool isFinished() const { return m_finished; }
     bool isStreaming() const { return m_streaming; }
     // Bytes written to the socket but not yet sent (back-pressure for slow consumers).
@@ -46,6 +51,8 @@ public:
 Q_SIGNALS:
     // The peer closed the connection before or while the response was written.
     void peerClosed();
+    // Some bytes of this response left the socket: a producer paused on pendingBytes() resumes.
+    void bytesWritten(qint64 bytes);
 
 private:
     friend class HttpConnection;
@@ -55,6 +62,7 @@ private:
     bool m_head = false;
     bool m_finished = false;
     bool m_streaming = false;
+    bool m_chunked = true; // false for HTTP/1.0 peers: a stream then ends by closing
 };
 
 struct HttpServerLimits
@@ -81,6 +89,10 @@ public:
 
     void setHandler(Handler handler);
     void setUpgradeHandler(UpgradeHandler handler);
+    // Shape of the JSON body of the errors the server answers by itself (malformed request, limits,
+    // timeouts, refused upgrade, too many connections). Default: {"error": message}.
+    using ErrorBody = std::function<QJsonObject(int status, const QString &message)>;
+    void setErrorBody(ErrorBody errorBody);
     void setLimits(const HttpServerLimits &limits);
     const HttpServerLimits &limits() const;
 
