@@ -5,6 +5,9 @@
 
 #include <QList>
 #include <QStringList>
+#include <QVariantList>
+
+class QSqlQuery;
 
 namespace caduceus::store {
 
@@ -69,6 +72,14 @@ public:
     QList<SearchHit> search(const QString &query, int limit = 20) const;
 
 private:
+    // The cached statement for `sql`, or nullptr with lastError() set.
+    QSqlQuery *statement(const QString &sql) const;
+    // Binds `values` by position and runs the statement; on failure sets lastError() to "Cannot <what>: …".
+    bool execute(QSqlQuery *query, const QVariantList &values, const QString &what) const;
+    bool fail(const QString &what, const QString &detail) const;
+    bool requireOneRow(QSqlQuery *query, const QString &what, const QString &absentDetail) const;
+    qint64 insertMessageRow(const MessageRecord &m);
+
     Database &m_db;
     mutable QString m_lastError;
 };
