@@ -14,11 +14,25 @@ const QString TextType = QStringLiteral("text");
 const QString ImageType = QStringLiteral("image");
 const QString FileType = QStringLiteral("file");
 
-QString attachmentMarker(const QJsonObject &block, const QString &field)
+enum class AttachmentLabel
+{
+    Path,
+    Name
+};
+
+// "[Image: <path>]" for the agent, "[Image: <name>]" for previews; whichever is known when the other is not
+// (blocks read back from the agent's own transcript may carry neither).
+QString attachmentMarker(const QJsonObject &block, AttachmentLabel preferred)
 {
     const bool isImage = block.value(TypeKey).toString() == ImageType;
     const QString label = isImage ? QStringLiteral("Image") : QStringLiteral("File");
-    return QStringLiteral("[%1: %2]").arg(label, block.value(field).toString());
+    const QString path = block.value(QLatin1String("path")).toString();
+    const QString name = block.value(QLatin1String("name")).toString();
+    const QString shown =
+        preferred == AttachmentLabel::Path ? (path.isEmpty() ? name : path) : (name.isEmpty() ? path : name);
+    if (shown.isEmpty())
+        return QStringLiteral("[%1]").arg(label);
+    return QStringLiteral("[%1: %2]").arg(label, shown);
 }
 
 // Counting UTF-8 bytes without allocating: the limit is about what goes over the wire.
@@ -114,7 +128,7 @@ QString ContentBlocks::flattenForAgent(const QJsonValue &input)
         } else if (type == ImageType || type == FileType) {
             if (!out.isEmpty() && !out.endsWith(QLatin1Char('\n')))
                 out += QLatin1Char('\n');
-            out += attachmentMarker(block, QStringLiteral("path"));
+            out += attachmentMarker(block, AttachmentLabel::Path);
             lastWasAttachment = true;
         }
     }
@@ -148,9 +162,7 @@ QString ContentBlocks::previewText(const QJsonValue &input, int maxChars)
                 if (!piece.isEmpty())
                     texts << piece;
             } else if (type == ImageType || type == FileType) {
-                const bool hasName = !block.value(QStringLiteral("name")).toString().isEmpty();
-                attachments << attachmentMarker(block,
-                                                hasName ? QStringLiteral("name") : QStringLiteral("path"));
+                attachments << attachmentMarker(block, AttachmentLabel::Name);
             }
         }
         text = texts.isEmpty() ? attachments.join(QLatin1Char(' ')) : texts.join(QLatin1Char(' '));

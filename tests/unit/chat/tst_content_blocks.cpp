@@ -75,6 +75,15 @@ private slots:
                  QStringLiteral("[Image: C:/Users/me/x.png]"));
     }
 
+    void flattenAttachmentWithoutPath()
+    {
+        // Blocks read back from the agent's transcript are not validated and may lack a path.
+        const QJsonArray blocks{QJsonObject{{QStringLiteral("type"), QStringLiteral("image")},
+                                            {QStringLiteral("name"), QStringLiteral("chart.png")}},
+                                QJsonObject{{QStringLiteral("type"), QStringLiteral("file")}}};
+        QCOMPARE(ContentBlocks::flattenForAgent(blocks), QStringLiteral("[Image: chart.png]\n[File]"));
+    }
+
     void storedTextRoundTrip()
     {
         const QJsonArray blocks{text(QStringLiteral("see [attached] \"file\"")),

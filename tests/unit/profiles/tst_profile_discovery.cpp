@@ -95,8 +95,8 @@ private slots:
 
     void readsQuotedEnvValuesAndBindAllHost()
     {
-        const AgentProfile *p =
-            findProfile(ProfileDiscovery::discover(m_home.path()), QStringLiteral("coder"));
+        const QList<AgentProfile> profiles = ProfileDiscovery::discover(m_home.path());
+        const AgentProfile *p = findProfile(profiles, QStringLiteral("coder"));
         QVERIFY(p);
         QCOMPARE(p->apiKey, QStringLiteral("coder key with \"quotes\""));
         QCOMPARE(p->port, 8650);
@@ -109,8 +109,8 @@ private slots:
 
     void brokenYamlIsAWarningNotACrash()
     {
-        const AgentProfile *p =
-            findProfile(ProfileDiscovery::discover(m_home.path()), QStringLiteral("writer"));
+        const QList<AgentProfile> profiles = ProfileDiscovery::discover(m_home.path());
+        const AgentProfile *p = findProfile(profiles, QStringLiteral("writer"));
         QVERIFY(p);
         QCOMPARE(p->port, 8651); // the .env was still read
         QCOMPARE(p->apiKey, QStringLiteral("writer"));
