@@ -1,11 +1,146 @@
+// caduceus: the desktop window by default; `chat` and `sessions` for the terminal; `--relay` for the
+// headless Socket.IO relay. main() only parses the command line and hands over.
+#include "AppRuntime.h"
+#include "CliChat.h"
+#include "SignalWatcher.h"
+#include "chat/SessionManager.h"
+#include "store/SessionStore.h"
 #include "version.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QTextStream>
+#include <QTimer>
+
+namespace {
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+struct CommonOptions
+{
+    QCommandLineOption agent{QStringLiteral("agent"), QStringLiteral("Hermes Agent base URL (else discovered, else the "
+                                                                     "Demo agent). Key from CADUCEUS_AGENT_KEY."),
+                             QStringLiteral("url")};
+    QCommandLineOption profile{QStringLiteral("profile"), QStringLiteral("Local Hermes profile to use."),
+                               QStringLiteral("name")};
+    QCommandLineOption hermesHome{QStringLiteral("hermes-home"), QStringLiteral("Hermes home folder (default "
+                                                                                "$HERMES_HOME or ~/.hermes)."),
+                                  QStringLiteral("dir")};
+    QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Use the built-in simulated agent.")};
+    QCommandLineOption dataDir{QStringLiteral("data-dir"), QStringLiteral("Folder of Caduceus's database (default: "
+                                                                          "the platform data folder)."),
+                               QStringLiteral("dir")};
+    QCommandLineOption session{QStringLiteral("session"), QStringLiteral("chat: continue this session id."),
+                               QStringLiteral("id")};
+    QCommandLineOption model{QStringLiteral("model"), QStringLiteral("chat: model to ask for."), QStringLiteral("id")};
+    QCommandLineOption approve{QStringLiteral("approve"),
+                               QStringLiteral("chat: answer approval requests with once|session|always|deny."),
+                               QStringLiteral("choice")};
+    QCommandLineOption reasoning{QStringLiteral("reasoning"), QStringLiteral("chat: show the model's reasoning.")};
+    QCommandLineOption list{QStringLiteral("list"), QStringLiteral("List sessions, newest first (same as `sessions`).")};
+
+    void addTo(QCommandLineParser &parser)
+    {
+        parser.addOptions({agent, profile, hermesHome, demo, dataDir, session, model, approve, reasoning, list});
+    }
+};
+
+int listSessions(AppRuntime &runtime)
+{
+    QTextStream out(stdout);
+    const auto sessions = runtime.sessions()->listSessions(200);
+    if (sessions.isEmpty())
+        out << "No sessions yet. Start one with: caduceus chat \"hello\"\n";
+    for (const auto &s : sessions) {
+        out << s.id << "  " << QDateTime::fromSecsSinceEpoch(qint64(s.lastActive)).toString(QStringLiteral("yyyy-MM-dd hh:mm"))
+            << "  " << s.messageCount << " msg  " << (s.title.isEmpty() ? s.preview : s.title) << "\n";
+    }
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
+    QCoreApplication::setOrganizationName(QStringLiteral("Caduceus"));
+    QCoreApplication::setApplicationName(QStringLiteral("Caduceus"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CADUCEUS_VERSION_STRING));
     QCoreApplication app(argc, argv);
-    QTextStream(stdout) << "caduceus " << CADUCEUS_VERSION_STRING << "\n";
-    return 0;
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Caduceus — native chat client and local relay for Hermes Agent.\n\n"
+                                                    "  caduceus chat \"prompt\"   one streamed turn in the terminal\n"
+                                                    "  caduceus sessions        list sessions"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    CommonOptions options;
+    options.addTo(parser);
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("chat | sessions"), QStringLiteral("[command]"));
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    const QString command = positional.value(0);
+    if (command != QLatin1String("chat") && command != QLatin1String("sessions") && !parser.isSet(options.list)) {
+        err() << "caduceus: the desktop window is not part of this build yet; use `caduceus chat \"hello\"`.\n";
+        err() << parser.helpText();
+        return 2;
+    }
+
+    AppRuntime runtime;
+    QString error, notice;
+    const QString dataDir = parser.value(options.dataDir);
+    if (!runtime.openStore(dataDir.isEmpty() ? QString() : dataDir + QStringLiteral("/caduceus.db"), &error, &notice)) {
+        err() << "caduceus: cannot open the database: " << error << "\n";
+        return 1;
+    }
+    if (!notice.isEmpty())
+        err() << "caduceus: " << notice << "\n";
+    if (command == QLatin1String("sessions") || parser.isSet(options.list))
+        return listSessions(runtime);
+
+    const QString prompt = positional.mid(1).join(QLatin1Char(' '));
+    if (prompt.trimmed().isEmpty()) {
+        err() << "usage: caduceus chat \"your message\" [--session ID]\n";
+        return 2;
+    }
+    const QString approve = parser.value(options.approve);
+    if (!approve.isEmpty() && !QStringList{QStringLiteral("once"), QStringLiteral("session"), QStringLiteral("always"),
+                                           QStringLiteral("deny")}
+                                   .contains(approve)) {
+        err() << "caduceus: --approve takes once, session, always or deny\n";
+        return 2;
+    }
+
+    CliChat::Options chatOptions{prompt, parser.value(options.session), parser.value(options.model), approve,
+                                 parser.isSet(options.reasoning)};
+    CliChat chat(runtime.sessions(), chatOptions);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::interrupted, &chat, &CliChat::interrupt);
+    QObject::connect(&chat, &CliChat::finished, &app, [](int code) {
+        // Let queued writes (sync, persistence) settle before leaving.
+        QTimer::singleShot(0, qApp, [code]() { QCoreApplication::exit(code); });
+    });
+
+    AppRuntime::AgentOptions agentOptions;
+    agentOptions.url = QUrl(parser.value(options.agent));
+    agentOptions.profile = parser.value(options.profile);
+    agentOptions.hermesHome = parser.value(options.hermesHome);
+    agentOptions.demo = parser.isSet(options.demo);
+    runtime.connectAgent(agentOptions, [&chat](bool ok, const QString &message) {
+        if (!ok) {
+            err() << "caduceus: " << message << "\n";
+            err().flush();
+            QCoreApplication::exit(1);
+            return;
+        }
+        err() << "agent: " << message << "\n";
+        err().flush();
+        chat.start();
+    });
+    return app.exec();
 }

@@ -1,0 +1,20 @@
+#pragma once
+#include "hermes/RunEventStream.h"
+
+#include <QString>
+
+namespace caduceus::chat {
+
+// Behaviour knobs shared by every session controller.
+struct ChatSettings
+{
+    int graceMs = 5000;            // abort: wait this long for run.cancelled after POST …/stop
+    QString systemPrompt;          // prepended to every run's instructions
+    int resumeMessageLimit = 500;  // messages sent in `resumed` (older ones are paged)
+    int persistIntervalMs = 250;   // streamed text reaches the database at least this often
+    int syncTimeoutMs = 8000;      // transcript sync after a run is best effort within this time
+    int maxQueuedPerSession = 100;
+    hermes::RunEventStream::Options stream;
+};
+
+} // namespace caduceus::chat

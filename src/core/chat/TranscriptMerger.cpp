@@ -1,0 +1,295 @@
+#include "chat/TranscriptMerger.h"
+
+#include "chat/ContentBlocks.h"
+#include "chat/ContentParser.h"
+#include "chat/SessionManager.h"
+#include "hermes/HermesClient.h"
+#include "store/AgentStateDb.h"
+#include "store/SessionStore.h"
+
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSession)
+
+namespace caduceus::chat {
+
+using store::MessageRecord;
+
+QList<MessageRecord> TranscriptMerger::fromAgentJson(const QJsonArray &rows)
+{
+    QList<MessageRecord> out;
+    for (const QJsonValue &v : rows) {
+        if (!v.isObject())
+            continue;
+        const QJsonObject o = v.toObject();
+        if (o.contains(QLatin1String("active")) && !o.value(QLatin1String("active")).toVariant().toBool())
+            continue;
+        MessageRecord m;
+        m.role = o.value(QLatin1String("role")).toString();
+        if (m.role.isEmpty())
+            continue;
+        const QJsonValue content = o.value(QLatin1String("content"));
+        m.content = content.isString() ? content.toString()
+                    : content.isArray() ? ContentBlocks::flattenForAgent(content)
+                                        : QString();
+        m.reasoning = o.value(QLatin1String("reasoning")).toString(o.value(QLatin1String("reasoning_content")).toString());
+        const QJsonValue calls = o.value(QLatin1String("tool_calls"));
+        if (calls.isArray())
+            m.toolCalls = calls.toArray();
+        else if (calls.isString())
+            m.toolCalls = QJsonDocument::fromJson(calls.toString().toUtf8()).array();
+        m.toolCallId = o.value(QLatin1String("tool_call_id")).toString();
+        m.toolName = o.value(QLatin1String("tool_name")).toString();
+        m.timestamp = o.value(QLatin1String("timestamp")).toDouble();
+        out.append(m);
+    }
+    return out;
+}
+
+QList<MessageRecord> TranscriptMerger::runRows(const QList<MessageRecord> &agentRows, const QString &userText)
+{
+    qsizetype start = -1;
+    for (qsizetype i = agentRows.size() - 1; i >= 0; --i) {
+        if (agentRows[i].role != QLatin1String("user"))
+            continue;
+        if (start < 0)
+            start = i; // the last user row, the fallback
+        if (agentRows[i].content.trimmed() == userText.trimmed()) {
+            start = i;
+            break;
+        }
+    }
+    QList<MessageRecord> out;
+    for (qsizetype i = start + 1; i < agentRows.size(); ++i) {
+        if (agentRows[i].role != QLatin1String("user"))
+            out.append(agentRows[i]);
+    }
+    return out;
+}
+
+QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streamed, const QList<MessageRecord> &agent,
+                                             const QString &runId, bool cancelled)
+{
+    const auto hasText = [](const QList<MessageRecord> &rows) {
+        return std::any_of(rows.cbegin(), rows.cend(), [](const MessageRecord &m) {
+            return m.role == QLatin1String("assistant") && !m.content.trimmed().isEmpty();
+        });
+    };
+    if (agent.isEmpty() || (hasText(streamed) && !hasText(agent)))
+        return {};
+
+    // Tool names by call id: the agent stores tool rows with tool_name NULL on some builds.
+    QHash<QString, QString> toolNames;
+    for (const MessageRecord &m : agent) {
+        for (const QJsonValue &call : m.toolCalls) {
+            const QJsonObject c = call.toObject();
+            const QString id = c.value(QLatin1String("id")).toString();
+            const QString name = c.value(QLatin1String("function")).toObject().value(QLatin1String("name")).toString();
+            if (!id.isEmpty() && !name.isEmpty())
+                toolNames.insert(id, name);
+        }
+    }
+
+    QList<const MessageRecord *> streamedAssistants;
+    QHash<QString, QList<const MessageRecord *>> streamedTools;
+    QList<QPair<int, const MessageRecord *>> notices; // anchored after N tool rows
+    int toolsSeen = 0;
+    for (const MessageRecord &m : streamed) {
+        if (m.role == QLatin1String("assistant"))
+            streamedAssistants.append(&m);
+        else if (m.role == QLatin1String("tool")) {
+            streamedTools[m.toolName].append(&m);
+            ++toolsSeen;
+        } else if (m.role == QLatin1String("notice") || m.role == QLatin1String("error"))
+            notices.append({toolsSeen, &m});
+    }
+
+    QList<MessageRecord> out;
+    int assistantIndex = 0;
+    int toolIndex = 0;
+    QHash<QString, int> toolUse;
+    const auto flushNotices = [&](int anchor) {
+        while (!notices.isEmpty() && notices.first().first <= anchor) {
+            MessageRecord n = *notices.takeFirst().second;
+            n.id = 0;
+            out.append(n);
+        }
+    };
+    for (MessageRecord m : agent) {
+        m.id = 0;
+        m.runId = runId;
+        m.status = QString::fromLatin1(store::MessageStatus::Complete);
+        if (m.role == QLatin1String("assistant")) {
+            if (ContentParser::looksLikeContentArray(m.content)) {
+                const ParsedContent parsed = ContentParser::parse(m.content);
+                if (parsed.ok) {
+                    m.content = parsed.text;
+                    if (m.reasoning.isEmpty())
+                        m.reasoning = parsed.reasoning;
+                    if (m.toolCalls.isEmpty())
+                        m.toolCalls = parsed.toolCalls;
+                }
+            }
+            if (assistantIndex < streamedAssistants.size()) {
+                const MessageRecord *s = streamedAssistants[assistantIndex];
+                if (m.reasoning.isEmpty())
+                    m.reasoning = s->reasoning;
+                for (auto it = s->extra.begin(); it != s->extra.end(); ++it)
+                    m.extra.insert(it.key(), it.value());
+            }
+            ++assistantIndex;
+        } else if (m.role == QLatin1String("tool")) {
+            flushNotices(toolIndex);
+            if (m.toolName.isEmpty())
+                m.toolName = toolNames.value(m.toolCallId);
+            const int use = toolUse[m.toolName]++;
+            const auto &candidates = streamedTools.value(m.toolName);
+            if (use < candidates.size()) {
+                for (auto it = candidates[use]->extra.begin(); it != candidates[use]->extra.end(); ++it)
+                    m.extra.insert(it.key(), it.value());
+            } else {
+                m.extra.insert(QStringLiteral("tool_status"), QStringLiteral("done"));
+            }
+            ++toolIndex;
+        }
+        out.append(m);
+    }
+    flushNotices(INT_MAX);
+    if (cancelled) {
+        for (qsizetype i = out.size() - 1; i >= 0; --i) {
+            if (out[i].role == QLatin1String("assistant")) {
+                out[i].status = QString::fromLatin1(store::MessageStatus::Cancelled);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+TranscriptSync::TranscriptSync(SessionManager *manager, const QString &sessionId, const QString &runId,
+                               const QString &agentSessionId, const QString &profile, hermes::HermesClient *client,
+                               QObject *parent)
+    : QObject(parent), m_manager(manager), m_sessionId(sessionId), m_runId(runId), m_agentSessionId(agentSessionId),
+      m_profile(profile), m_client(client)
+{
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this]() {
+        finish(false, QStringLiteral("the agent's transcript did not arrive in time"));
+    });
+}
+
+void TranscriptSync::start(int timeoutMs)
+{
+    m_deadline.start(timeoutMs);
+    if (m_agentSessionId.isEmpty()) {
+        finish(false, QStringLiteral("no agent session"));
+        return;
+    }
+    m_manager->store()->enqueueAgentDelete(m_agentSessionId, m_profile);
+    attempt();
+}
+
+void TranscriptSync::attempt()
+{
+    if (m_done)
+        return;
+    ++m_attempts;
+    if (!m_client) {
+        fromStateDb();
+        return;
+    }
+    m_client->capabilities(this, [this](const hermes::Capabilities &caps, const hermes::ApiResult &) {
+        if (m_done)
+            return;
+        const bool rest = caps.has(QStringLiteral("session_messages")) ||
+                          caps.hasEndpoint(QStringLiteral("session_messages"));
+        if (!rest || !m_client) {
+            fromStateDb();
+            return;
+        }
+        m_client->sessionMessages(m_agentSessionId, this, [this](const hermes::ApiResult &r) {
+            if (m_done)
+                return;
+            const QList<MessageRecord> rows =
+                r.ok() ? TranscriptMerger::fromAgentJson(r.json.value(QLatin1String("messages")).toArray())
+                       : QList<MessageRecord>{};
+            const bool hasAnswer = std::any_of(rows.cbegin(), rows.cend(),
+                                               [](const MessageRecord &m) { return m.role != QLatin1String("user"); });
+            if (hasAnswer) {
+                apply(rows);
+                return;
+            }
+            // The agent may write its transcript a moment after the terminal event.
+            if (m_attempts < 4)
+                QTimer::singleShot(400 * m_attempts, this, &TranscriptSync::attempt);
+            else
+                fromStateDb();
+        });
+    });
+}
+
+void TranscriptSync::fromStateDb()
+{
+    const QString path = m_manager->agent(m_profile).stateDbPath;
+    if (path.isEmpty() || !QFileInfo::exists(path)) {
+        finish(false, QStringLiteral("the agent offers no transcript API and no state.db is known for profile %1")
+                          .arg(m_profile));
+        return;
+    }
+    store::AgentStateDb db;
+    QString error;
+    if (!db.open(path, &error)) {
+        finish(false, error);
+        return;
+    }
+    apply(db.messagesForSession(m_agentSessionId));
+}
+
+void TranscriptSync::apply(const QList<MessageRecord> &agentRows)
+{
+    store::SessionStore *st = m_manager->store();
+    QList<MessageRecord> local = st->messages(m_sessionId, 0, 400);
+    QString userText;
+    QList<MessageRecord> streamed;
+    for (const MessageRecord &m : local) {
+        if (m.runId != m_runId)
+            continue;
+        if (m.role == QLatin1String("user")) {
+            if (!m.extra.value(QLatin1String("steer")).toBool())
+                userText = ContentBlocks::flattenForAgent(ContentBlocks::fromStoredText(m.content));
+        } else {
+            streamed.append(m);
+        }
+    }
+    const bool cancelled = std::any_of(streamed.cbegin(), streamed.cend(), [](const MessageRecord &m) {
+        return m.status == QLatin1String(store::MessageStatus::Cancelled);
+    });
+    QList<MessageRecord> merged =
+        TranscriptMerger::merge(streamed, TranscriptMerger::runRows(agentRows, userText), m_runId, cancelled);
+    if (merged.isEmpty()) {
+        finish(false, QStringLiteral("the agent's transcript had nothing to add"));
+        return;
+    }
+    if (!st->replaceRunMessages(m_sessionId, m_runId, merged)) {
+        finish(false, st->lastError());
+        return;
+    }
+    finish(true, {});
+}
+
+void TranscriptSync::finish(bool synced, const QString &note)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_deadline.stop();
+    Q_EMIT finished(synced, note);
+}
+
+} // namespace caduceus::chat
