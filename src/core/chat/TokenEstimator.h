@@ -17,8 +17,9 @@
 // Error, measured against the cl100k_base tokenizer on the files in tests/unit/chat/data and on larger
 // corpora (GPL/Apache licence text, this project's SPEC, Qt/Python/TypeScript sources, gettext catalogues):
 //   English prose  +2 % … +5 %      code (C++, Python, TypeScript)  +1 % … +9 %
-//   Chinese        −5 % … +8 %      Japanese ±2 %   Korean +5 %      mixed Chinese/English/code ≈ +11 %
-//   Russian ≈ −10 %, German ≈ −16 % (long compounds and umlauts split more than the model assumes)
+//   Chinese        −5 % … +10 %     Japanese +2 % … +4 %   Korean +3 % … +5 %
+//   mixed Chinese/English/code ≈ +11 %;  Russian −4 % … −10 %;  German −13 % … −16 % (long compounds and
+//   umlauts split more than the model assumes)
 //   Short strings (a few words) are within ±2–3 tokens. Newer vocabularies (o200k) need fewer tokens for
 //   non-English text, so the estimate then errs high, which is the safe side for deciding when to compress.
 #include <QStringView>

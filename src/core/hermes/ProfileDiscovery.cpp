@@ -174,7 +174,10 @@ QString scalarText(const YAML::Node &node)
 
 QString ProfileDiscovery::defaultHermesHome()
 {
-    const QString fromEnvironment = qEnvironmentVariable("HERMES_HOME").trimmed();
+    QString fromEnvironment = qEnvironmentVariable("HERMES_HOME").trimmed();
+    // Launchers that do not go through a shell pass "~" through unexpanded.
+    if (fromEnvironment == QLatin1String("~") || fromEnvironment.startsWith(QLatin1String("~/")))
+        fromEnvironment.replace(0, 1, QDir::homePath());
     if (!fromEnvironment.isEmpty())
         return QDir::cleanPath(fromEnvironment);
 #ifdef Q_OS_WIN

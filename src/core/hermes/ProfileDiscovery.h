@@ -21,7 +21,7 @@ public:
     static constexpr qint64 MaxFileBytes = 1024 * 1024;
     static constexpr auto DefaultProfileName = "default";
 
-    // $HERMES_HOME, else ~/.hermes (Windows: %LOCALAPPDATA%\hermes).
+    // $HERMES_HOME (a leading "~/" expanded), else ~/.hermes (Windows: %LOCALAPPDATA%\hermes).
     static QString defaultHermesHome();
 
     // "default" (the home itself, when it has .env, config.yaml or state.db) plus every profiles/<name>/

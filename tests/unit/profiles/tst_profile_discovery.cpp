@@ -374,6 +374,8 @@ private slots:
         const QByteArray saved = qgetenv("HERMES_HOME");
         qputenv("HERMES_HOME", "/opt/hermes-home/");
         QCOMPARE(ProfileDiscovery::defaultHermesHome(), QStringLiteral("/opt/hermes-home"));
+        qputenv("HERMES_HOME", "~/hermes-test");
+        QCOMPARE(ProfileDiscovery::defaultHermesHome(), QDir::homePath() + QStringLiteral("/hermes-test"));
         qunsetenv("HERMES_HOME");
 #ifndef Q_OS_WIN
         QCOMPARE(ProfileDiscovery::defaultHermesHome(), QDir::homePath() + QStringLiteral("/.hermes"));
