@@ -1,0 +1,164 @@
+#include "relay/EngineServer.h"
+
+#include "net/HttpRequest.h"
+#include "net/HttpServer.h"
+#include "relay/EngineSocket.h"
+#include "relay/RandomId.h"
+#include "relay/WebSocketTransport.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace caduceus::relay {
+
+Q_LOGGING_CATEGORY(lcEngineServer, "caduceus.relay.engine")
+
+namespace {
+
+// Error codes of the reference server, so clients that inspect them understand ours.
+enum EngineErrorCode {
+    TransportUnknown = 0,
+    UnknownSid = 1,
+    BadHandshakeMethod = 2,
+    BadRequest = 3,
+    Forbidden = 4,
+    UnsupportedProtocolVersion = 5,
+};
+
+void sendEngineError(net::HttpResponder *responder, int status, int code, const QString &message)
+{
+    responder->sendJson(status, QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+}
+
+} // namespace
+
+EngineServer::EngineServer(const QString &path, const EngineOptions &options, QObject *parent)
+    : QObject(parent), m_path(path.endsWith(QLatin1Char('/')) ? path : path + QLatin1Char('/')), m_options(options)
+{
+    m_webSocketServer = new QWebSocketServer(QStringLiteral("caduceus"), QWebSocketServer::NonSecureMode, this);
+    m_webSocketServer->setHandshakeTimeout(10'000);
+    connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &EngineServer::onNewWebSocket);
+}
+
+EngineServer::~EngineServer()
+{
+    for (EngineSocket *socket : std::as_const(m_sessions))
+        socket->disconnect(this);
+}
+
+bool EngineServer::matches(const QString &requestPath) const
+{
+    return requestPath.startsWith(m_path) || requestPath == m_path.chopped(1);
+}
+
+EngineServer::QueryCheck EngineServer::checkQuery(const QUrlQuery &query, const QByteArray &expectedTransport) const
+{
+    if (query.queryItemValue(QStringLiteral("EIO")) != QLatin1String("4"))
+        return {400, UnsupportedProtocolVersion, QStringLiteral("Unsupported protocol version")};
+    const QString transport = query.queryItemValue(QStringLiteral("transport"));
+    if (transport != QLatin1String("polling") && transport != QLatin1String("websocket"))
+        return {400, TransportUnknown, QStringLiteral("Transport unknown")};
+    if (transport.toLatin1() != expectedTransport)
+        return {400, BadRequest, QStringLiteral("Bad request")};
+    return {};
+}
+
+void EngineServer::handleRequest(const net::HttpRequest &request, net::HttpResponder *responder)
+{
+    const QueryCheck check = checkQuery(request.query, "polling");
+    if (check.status != 0) {
+        sendEngineError(responder, check.status, check.code, check.message);
+        return;
+    }
+    const QString sid = request.query.queryItemValue(QStringLiteral("sid"));
+    if (sid.isEmpty()) {
+        if (request.method != "GET") {
+            sendEngineError(responder, 400, BadHandshakeMethod, QStringLiteral("Bad handshake method"));
+            return;
+        }
+        if (m_sessions.size() >= m_options.maxSessions) {
+            sendEngineError(responder, 503, Forbidden, QStringLiteral("Too many sessions"));
+            return;
+        }
+        EngineSocket *socket = createSession(request.query, request.peerAddress);
+        responder->send(200, QByteArrayLiteral("text/plain; charset=UTF-8"), socket->openPacket(true));
+        socket->startWithPolling();
+        Q_EMIT connection(socket);
+        return;
+    }
+    EngineSocket *socket = m_sessions.value(sid);
+    if (!socket) {
+        sendEngineError(responder, 400, UnknownSid, QStringLiteral("Session ID unknown"));
+        return;
+    }
+    if (request.method == "GET")
+        socket->handlePollRequest(responder);
+    else if (request.method == "POST")
+        socket->handleDataRequest(request.body, responder);
+    else
+        sendEngineError(responder, 400, BadRequest, QStringLiteral("Bad request"));
+}
+
+bool EngineServer::handleUpgrade(const net::HttpRequest &request, QTcpSocket *socket)
+{
+    if (checkQuery(request.query, "websocket").status != 0)
+        return false;
+    const QString sid = request.query.queryItemValue(QStringLiteral("sid"));
+    if (sid.isEmpty()) {
+        if (m_sessions.size() >= m_options.maxSessions)
+            return false;
+    } else {
+        EngineSocket *session = m_sessions.value(sid);
+        if (!session || !session->canUpgrade())
+            return false;
+    }
+    m_webSocketServer->handleConnection(socket);
+    return true;
+}
+
+void EngineServer::onNewWebSocket()
+{
+    while (QWebSocket *webSocket = m_webSocketServer->nextPendingConnection()) {
+        auto *transport = new WebSocketTransport(webSocket, m_options.maxPayload);
+        const QUrlQuery query(webSocket->requestUrl());
+        const QString sid = query.queryItemValue(QStringLiteral("sid"));
+        if (!sid.isEmpty()) {
+            // The session may have ended while the WebSocket handshake was running.
+            EngineSocket *session = m_sessions.value(sid);
+            if (session)
+                session->beginUpgrade(transport);
+            else
+                transport->closeAndDispose(QWebSocketProtocol::CloseCodePolicyViolated);
+            continue;
+        }
+        EngineSocket *session = createSession(query, webSocket->peerAddress());
+        session->startWithWebSocket(transport);
+        Q_EMIT connection(session);
+    }
+}
+
+EngineSocket *EngineServer::createSession(const QUrlQuery &query, const QHostAddress &peer)
+{
+    QString id = makeRandomId();
+    while (m_sessions.contains(id))
+        id = makeRandomId();
+    auto *socket = new EngineSocket(id, query, peer, m_options, this);
+    m_sessions.insert(id, socket);
+    connect(socket, &EngineSocket::finished, this, [this, socket] {
+        m_sessions.remove(socket->id());
+        socket->deleteLater();
+    });
+    return socket;
+}
+
+void EngineServer::closeAll(const QString &reason)
+{
+    const QList<EngineSocket *> sockets = m_sessions.values();
+    for (EngineSocket *socket : sockets)
+        socket->close(reason);
+}
+
+} // namespace caduceus::relay

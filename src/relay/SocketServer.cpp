@@ -1,0 +1,135 @@
+#include "relay/SocketServer.h"
+
+#include "relay/EngineServer.h"
+#include "relay/Socket.h"
+#include "relay/SocketConnection.h"
+
+namespace caduceus::relay {
+
+namespace {
+QString normalizedNamespace(const QString &name)
+{
+    return name.startsWith(QLatin1Char('/')) ? name : QLatin1Char('/') + name;
+}
+} // namespace
+
+SocketServer::SocketServer(EngineServer *engine, const SocketServerOptions &options, QObject *parent)
+    : QObject(parent), m_options(options)
+{
+    connect(engine, &EngineServer::connection, this, &SocketServer::onEngineConnection);
+}
+
+SocketServer::~SocketServer()
+{
+    // Connections and sockets go before the namespaces they point to.
+    const QList<SocketConnection *> connections = m_connections.values();
+    m_connections.clear();
+    qDeleteAll(connections);
+}
+
+bool SocketServer::registerNamespace(const QString &name, std::unique_ptr<Namespace> handler)
+{
+    const QString nsp = normalizedNamespace(name);
+    if (!handler || m_namespaces.count(nsp) > 0)
+        return false;
+    handler->m_server = this;
+    handler->m_name = nsp;
+    m_namespaces[nsp].handler = std::move(handler);
+    return true;
+}
+
+Namespace *SocketServer::findNamespace(const QString &name) const
+{
+    const auto it = m_namespaces.find(name);
+    return it == m_namespaces.end() ? nullptr : it->second.handler.get();
+}
+
+QList<Socket *> SocketServer::sockets(const QString &nsp) const
+{
+    const auto it = m_namespaces.find(nsp);
+    return it == m_namespaces.end() ? QList<Socket *>() : it->second.sockets.values();
+}
+
+QList<Socket *> SocketServer::socketsInRoom(const QString &nsp, const QString &room) const
+{
+    const auto it = m_namespaces.find(nsp);
+    return it == m_namespaces.end() ? QList<Socket *>() : it->second.rooms.value(room).values();
+}
+
+void SocketServer::emitToRoom(const QString &nsp, const QString &room, const QString &event,
+                              const SocketPayload &args)
+{
+    broadcast(socketsInRoom(nsp, room), nsp, event, args);
+}
+
+void SocketServer::emitToNamespace(const QString &nsp, const QString &event, const SocketPayload &args)
+{
+    broadcast(sockets(nsp), nsp, event, args);
+}
+
+void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp, const QString &event,
+                             const SocketPayload &args)
+{
+    if (targets.isEmpty())
+        return;
+    QJsonArray values = args.values;
+    values.prepend(event);
+    const QByteArray text = SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode();
+    // Sending may end a slow client's connection, which edits the room: iterate over guarded copies.
+    QList<QPointer<Socket>> guarded;
+    guarded.reserve(targets.size());
+    for (Socket *socket : targets)
+        guarded.append(socket);
+    for (const QPointer<Socket> &socket : std::as_const(guarded)) {
+        if (socket && socket->isConnected() && socket->m_connection)
+            socket->m_connection->sendEncoded(text, args.binaries);
+    }
+}
+
+SocketServer::NamespaceEntry *SocketServer::entry(const QString &nsp)
+{
+    const auto it = m_namespaces.find(nsp);
+    return it == m_namespaces.end() ? nullptr : &it->second;
+}
+
+void SocketServer::onEngineConnection(EngineSocket *engine)
+{
+    m_connections.insert(new SocketConnection(engine, this));
+}
+
+void SocketServer::attachSocket(Socket *socket)
+{
+    if (NamespaceEntry *e = entry(socket->nsp()))
+        e->sockets.insert(socket);
+}
+
+void SocketServer::detachSocket(Socket *socket)
+{
+    NamespaceEntry *e = entry(socket->nsp());
+    if (!e)
+        return;
+    e->sockets.remove(socket);
+    for (const QString &room : socket->rooms())
+        leaveRoom(socket, room);
+}
+
+void SocketServer::joinRoom(Socket *socket, const QString &room)
+{
+    if (NamespaceEntry *e = entry(socket->nsp()))
+        e->rooms[room].insert(socket);
+}
+
+void SocketServer::leaveRoom(Socket *socket, const QString &room)
+{
+    NamespaceEntry *e = entry(socket->nsp());
+    if (!e)
+        return;
+    const auto it = e->rooms.find(room);
+    if (it == e->rooms.end())
+        return;
+    it->remove(socket);
+    if (it->isEmpty())
+        e->rooms.erase(it);
+}
+
+} // namespace caduceus::relay
