@@ -2,6 +2,7 @@
 // headless Socket.IO relay. main() only parses the command line and hands over.
 #include "AppRuntime.h"
 #include "CliChat.h"
+#include "RelayMode.h"
 #include "SignalWatcher.h"
 #include "chat/SessionManager.h"
 #include "store/SessionStore.h"
@@ -43,10 +44,18 @@ struct CommonOptions
                                QStringLiteral("choice")};
     QCommandLineOption reasoning{QStringLiteral("reasoning"), QStringLiteral("chat: show the model's reasoning.")};
     QCommandLineOption list{QStringLiteral("list"), QStringLiteral("List sessions, newest first (same as `sessions`).")};
+    QCommandLineOption relay{QStringLiteral("relay"), QStringLiteral("Run the /chat-run Socket.IO relay for "
+                                                                     "hermes-web-ui, without a window.")};
+    QCommandLineOption port{QStringLiteral("port"), QStringLiteral("relay: port (default 8648)."), QStringLiteral("n")};
+    QCommandLineOption bind{QStringLiteral("bind"), QStringLiteral("relay: address to listen on (default 127.0.0.1)."),
+                            QStringLiteral("address")};
+    QCommandLineOption protocolFixture{QStringLiteral("protocol-fixture"),
+                                       QStringLiteral("relay: serve the Socket.IO protocol test-suite fixture.")};
 
     void addTo(QCommandLineParser &parser)
     {
-        parser.addOptions({agent, profile, hermesHome, demo, dataDir, session, model, approve, reasoning, list});
+        parser.addOptions({agent, profile, hermesHome, demo, dataDir, session, model, approve, reasoning, list, relay,
+                           port, bind, protocolFixture});
     }
 };
 
@@ -85,7 +94,28 @@ int main(int argc, char **argv)
 
     const QStringList positional = parser.positionalArguments();
     const QString command = positional.value(0);
-    if (command != QLatin1String("chat") && command != QLatin1String("sessions") && !parser.isSet(options.list)) {
+    RelayConfig relayConfig;
+    if (parser.isSet(options.relay)) {
+        if (parser.isSet(options.port)) {
+            bool ok = false;
+            const uint port = parser.value(options.port).toUInt(&ok);
+            if (!ok || port > 65535) {
+                err() << "caduceus: --port takes a number from 0 to 65535\n";
+                return 2;
+            }
+            relayConfig.port = quint16(port);
+        }
+        if (parser.isSet(options.bind)) {
+            relayConfig.bindExplicit = true;
+            if (!relayConfig.bind.setAddress(parser.value(options.bind))) {
+                err() << "caduceus: --bind takes an IP address, e.g. 127.0.0.1 or ::1\n";
+                return 2;
+            }
+        }
+        if (parser.isSet(options.protocolFixture))
+            return RelayMode::runProtocolFixture(relayConfig);
+    }
+    if (!parser.isSet(options.relay) && command != QLatin1String("chat") && command != QLatin1String("sessions") && !parser.isSet(options.list)) {
         err() << "caduceus: the desktop window is not part of this build yet; use `caduceus chat \"hello\"`.\n";
         err() << parser.helpText();
         return 2;
@@ -102,6 +132,23 @@ int main(int argc, char **argv)
         err() << "caduceus: " << notice << "\n";
     if (command == QLatin1String("sessions") || parser.isSet(options.list))
         return listSessions(runtime);
+
+    AppRuntime::AgentOptions agentOptions;
+    agentOptions.url = QUrl(parser.value(options.agent));
+    agentOptions.profile = parser.value(options.profile);
+    agentOptions.hermesHome = parser.value(options.hermesHome);
+    agentOptions.demo = parser.isSet(options.demo);
+
+    if (parser.isSet(options.relay)) {
+        runtime.connectAgent(agentOptions, [&](bool ok, const QString &message) {
+            // Without an agent the relay still serves sessions and history; runs fail with this reason.
+            if (!ok)
+                err() << "caduceus: " << message << "\n";
+            if (!RelayMode::start(&runtime, relayConfig))
+                QCoreApplication::exit(1);
+        });
+        return app.exec();
+    }
 
     const QString prompt = positional.mid(1).join(QLatin1Char(' '));
     if (prompt.trimmed().isEmpty()) {
@@ -126,11 +173,6 @@ int main(int argc, char **argv)
         QTimer::singleShot(0, qApp, [code]() { QCoreApplication::exit(code); });
     });
 
-    AppRuntime::AgentOptions agentOptions;
-    agentOptions.url = QUrl(parser.value(options.agent));
-    agentOptions.profile = parser.value(options.profile);
-    agentOptions.hermesHome = parser.value(options.hermesHome);
-    agentOptions.demo = parser.isSet(options.demo);
     runtime.connectAgent(agentOptions, [&chat](bool ok, const QString &message) {
         if (!ok) {
             err() << "caduceus: " << message << "\n";

@@ -1,0 +1,28 @@
+#pragma once
+// `caduceus --relay`: the /chat-run Socket.IO relay without a window (QCoreApplication only), so the
+// hermes-web-ui chat page can use Caduceus instead of its Node server.
+#include <QHostAddress>
+#include <QString>
+
+class AppRuntime;
+
+struct RelayConfig
+{
+    QHostAddress bind = QHostAddress::LocalHost;
+    quint16 port = 8648;            // hermes-web-ui's default
+    bool bindExplicit = false;
+    bool protocolFixture = false;   // serve the Socket.IO protocol test-suite fixture instead of /chat-run
+    QString webUiDir;
+};
+
+class RelayMode
+{
+public:
+    // Starts the relay on the running event loop; it stops (and the application exits) on
+    // SIGINT/SIGTERM. Returns false after printing the reason.
+    static bool start(AppRuntime *runtime, const RelayConfig &config);
+    // Runs the protocol-fixture server until SIGINT/SIGTERM; returns the exit code.
+    static int runProtocolFixture(const RelayConfig &config);
+    // A new random token: 32 bytes, hex.
+    static QByteArray generateToken();
+};

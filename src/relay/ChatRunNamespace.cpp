@@ -1,0 +1,193 @@
+#include "relay/ChatRunNamespace.h"
+
+#include "chat/SessionController.h"
+#include "chat/SessionManager.h"
+#include "relay/Socket.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+Q_LOGGING_CATEGORY(lcChatRun, "caduceus.relay.chatrun")
+
+namespace caduceus::relay {
+
+ChatRunNamespace::ChatRunNamespace(chat::SessionManager *manager, const QByteArray &token, const ChatRunLimits &limits)
+    : m_manager(manager), m_token(token), m_limits(limits)
+{
+    Q_ASSERT(!m_token.isEmpty());
+    connect(manager, &chat::SessionManager::sessionEvent, this, &ChatRunNamespace::forward);
+}
+
+bool ChatRunNamespace::constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    // Length leaks nothing useful (tokens have a fixed size); the content is compared in full.
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    const qsizetype n = qMax(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i) {
+        const unsigned char x = i < a.size() ? uchar(a[i]) : 0;
+        const unsigned char y = i < b.size() ? uchar(b[i]) : 0;
+        diff |= x ^ y;
+    }
+    return diff == 0 && !a.isEmpty();
+}
+
+bool ChatRunNamespace::authorize(const QJsonObject &auth, const QUrlQuery &query, QString *error)
+{
+    const QByteArray token = auth.value(QLatin1String("token")).toString().toUtf8();
+    if (m_token.isEmpty() || !constantTimeEquals(token, m_token)) {
+        *error = QStringLiteral("Authentication failed");
+        return false;
+    }
+    static const QRegularExpression profileName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
+    const QString profile = query.queryItemValue(QStringLiteral("profile"), QUrl::FullyDecoded);
+    if (!profile.isEmpty() && (!profileName.match(profile).hasMatch() || profile.contains(QLatin1String("..")))) {
+        *error = QStringLiteral("Invalid profile name");
+        return false;
+    }
+    return true;
+}
+
+void ChatRunNamespace::onConnect(Socket *socket)
+{
+    QString profile = socket->query().queryItemValue(QStringLiteral("profile"), QUrl::FullyDecoded);
+    if (profile.isEmpty())
+        profile = QStringLiteral("default");
+    m_clients.insert(socket->id(), Client{profile, 0, 0});
+    qCInfo(lcChatRun).noquote() << "client" << socket->id() << "connected from" << socket->peerAddress().toString()
+                                << "profile" << profile;
+    Q_EMIT clientConnected(socket->id(), socket->peerAddress().toString(), profile);
+}
+
+void ChatRunNamespace::onDisconnect(Socket *socket, const QString &reason)
+{
+    m_clients.remove(socket->id());
+    qCInfo(lcChatRun).noquote() << "client" << socket->id() << "disconnected:" << reason;
+    Q_EMIT clientDisconnected(socket->id(), reason);
+}
+
+void ChatRunNamespace::forward(const QString &sessionId, const QString &name, const QJsonObject &payload)
+{
+    emitToRoom(roomFor(sessionId), name, QJsonArray{payload});
+}
+
+bool ChatRunNamespace::joinSession(Socket *socket, const QString &sessionId)
+{
+    const QString room = roomFor(sessionId);
+    if (socket->rooms().contains(room))
+        return true;
+    if (socket->rooms().size() >= m_limits.maxSessionsPerConnection)
+        return false;
+    socket->join(room);
+    return true;
+}
+
+void ChatRunNamespace::reject(Socket *socket, const QString &event, const QString &sessionId, const QString &message,
+                              const AckCallback &ack)
+{
+    qCInfo(lcChatRun).noquote() << "client" << socket->id() << event << "refused:" << message;
+    QJsonObject payload{{QStringLiteral("event"), QStringLiteral("relay.error")},
+                        {QStringLiteral("request"), event},
+                        {QStringLiteral("message"), message}};
+    if (!sessionId.isEmpty())
+        payload.insert(QStringLiteral("session_id"), sessionId);
+    socket->emitEvent(QStringLiteral("relay.error"), QJsonArray{payload});
+    if (ack)
+        ack(QJsonArray{QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}}});
+}
+
+void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack)
+{
+    auto client = m_clients.find(socket->id());
+    if (client == m_clients.end())
+        return;
+    // A client flooding events is cut off rather than allowed to starve everyone else.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - client->windowStartMs > 2000) {
+        client->windowStartMs = now;
+        client->eventsInWindow = 0;
+    }
+    if (++client->eventsInWindow > m_limits.maxEventsPerSecond * 2) {
+        qCWarning(lcChatRun) << "client" << socket->id() << "sent too many events; disconnecting it";
+        socket->disconnectFromServer(true);
+        return;
+    }
+
+    const QJsonObject data = args.values.first().toObject();
+    const QString sessionId = data.value(QLatin1String("session_id")).toString();
+    static const QStringList known{QStringLiteral("run"), QStringLiteral("cancel_queued_run"), QStringLiteral("resume"),
+                                   QStringLiteral("abort"), QStringLiteral("approval.respond")};
+    if (!known.contains(event)) {
+        reject(socket, event, sessionId, QStringLiteral("Unknown event \"%1\".").arg(event.left(64)), ack);
+        return;
+    }
+    if (!args.values.first().isObject()) {
+        reject(socket, event, {}, QStringLiteral("The payload of \"%1\" must be an object.").arg(event), ack);
+        return;
+    }
+    if (!chat::SessionManager::isValidSessionId(sessionId)) {
+        reject(socket, event, {},
+               sessionId.isEmpty() ? QStringLiteral("\"%1\" needs a session_id.").arg(event)
+                                   : QStringLiteral("Invalid session_id (1-128 letters, digits, _ . : -)."),
+               ack);
+        return;
+    }
+    if (!joinSession(socket, sessionId)) {
+        reject(socket, event, sessionId,
+               QStringLiteral("This connection follows too many sessions (%1).").arg(m_limits.maxSessionsPerConnection),
+               ack);
+        return;
+    }
+    chat::SessionController *controller = m_manager->controller(sessionId);
+    const auto ok = [&ack](QJsonObject extra = {}) {
+        if (ack) {
+            extra.insert(QStringLiteral("ok"), true);
+            ack(QJsonArray{extra});
+        }
+    };
+
+    if (event == QLatin1String("run")) {
+        const QJsonValue input = data.value(QLatin1String("input"));
+        if (!input.isString() && !input.isArray()) {
+            reject(socket, event, sessionId, QStringLiteral("\"input\" must be a string or a list of content blocks."),
+                   ack);
+            return;
+        }
+        if (QJsonDocument(QJsonArray{input}).toJson(QJsonDocument::Compact).size() > m_limits.maxInputBytes) {
+            reject(socket, event, sessionId, QStringLiteral("The message is larger than %1 bytes.").arg(m_limits.maxInputBytes),
+                   ack);
+            return;
+        }
+        chat::SessionController::RunInput run;
+        run.input = input;
+        run.model = data.value(QLatin1String("model")).toString();
+        run.instructions = data.value(QLatin1String("instructions")).toString();
+        run.queueId = data.value(QLatin1String("queue_id")).toString();
+        run.profile = m_clients.value(socket->id()).profile;
+        const bool willQueue = controller->isWorking();
+        const QString error = controller->submit(run);
+        if (!error.isEmpty()) {
+            reject(socket, event, sessionId, error, ack);
+            return;
+        }
+        qCInfo(lcChatRun).noquote() << "client" << socket->id() << (willQueue ? "queued a run for" : "started a run in")
+                                    << sessionId;
+        ok(QJsonObject{{QStringLiteral("queued"), willQueue}});
+    } else if (event == QLatin1String("cancel_queued_run")) {
+        const QString queueId = data.value(QLatin1String("queue_id")).toString();
+        ok(QJsonObject{{QStringLiteral("cancelled"), controller->cancelQueued(queueId)}});
+    } else if (event == QLatin1String("resume")) {
+        socket->emitEvent(QStringLiteral("resumed"), QJsonArray{controller->resumePayload()});
+        ok();
+    } else if (event == QLatin1String("abort")) {
+        controller->abort();
+        ok();
+    } else if (event == QLatin1String("approval.respond")) {
+        controller->respondApproval(data.value(QLatin1String("choice")).toString(),
+                                    data.value(QLatin1String("all")).toBool(false));
+        ok();
+    }
+}
+
+} // namespace caduceus::relay

@@ -1,0 +1,61 @@
+#pragma once
+// The /chat-run namespace of hermes-web-ui (SPEC 2) on top of SessionManager: browsers send run,
+// cancel_queued_run, resume, abort and approval.respond; every session event goes to the room
+// "session:<id>", so several tabs and the desktop window see the same run.
+#include "relay/Namespace.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+
+namespace caduceus::chat {
+class SessionManager;
+}
+
+namespace caduceus::relay {
+
+struct ChatRunLimits
+{
+    int maxSessionsPerConnection = 200; // rooms one socket may join
+    int maxEventsPerSecond = 200;       // per socket, averaged over 2 s; more closes the socket
+    int maxInputBytes = 1024 * 1024;
+};
+
+class ChatRunNamespace : public QObject, public Namespace
+{
+    Q_OBJECT
+public:
+    // `token` must be non-empty: there is no way to switch authentication off (SPEC 8, 9.1).
+    ChatRunNamespace(chat::SessionManager *manager, const QByteArray &token, const ChatRunLimits &limits = {});
+
+    bool authorize(const QJsonObject &auth, const QUrlQuery &query, QString *error) override;
+    void onConnect(Socket *socket) override;
+    void onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack) override;
+    void onDisconnect(Socket *socket, const QString &reason) override;
+
+    static QString roomFor(const QString &sessionId) { return QStringLiteral("session:") + sessionId; }
+    static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
+
+Q_SIGNALS:
+    void clientConnected(const QString &socketId, const QString &peer, const QString &profile);
+    void clientDisconnected(const QString &socketId, const QString &reason);
+
+private:
+    struct Client
+    {
+        QString profile;
+        qint64 windowStartMs = 0;
+        int eventsInWindow = 0;
+    };
+    void forward(const QString &sessionId, const QString &name, const QJsonObject &payload);
+    bool joinSession(Socket *socket, const QString &sessionId);
+    void reject(Socket *socket, const QString &event, const QString &sessionId, const QString &message,
+                const AckCallback &ack);
+
+    chat::SessionManager *m_manager;
+    QByteArray m_token;
+    ChatRunLimits m_limits;
+    QHash<QString, Client> m_clients; // by socket id
+};
+
+} // namespace caduceus::relay
