@@ -111,6 +111,17 @@ bool AgentStateDb::isOpen() const
     return m_db.isValid() && m_db.isOpen();
 }
 
+bool AgentStateDb::prepareQuery(QSqlQuery &query, const QString &sql, ReadAttempt &attempt) const
+{
+    query.setForwardOnly(true);
+    // Preparing reads the schema, which needs the same shared lock as any read: it can be busy too.
+    if (query.prepare(sql))
+        return true;
+    attempt.error = query.lastError().text();
+    attempt.busy = SqliteErrors::isBusy(query.lastError());
+    return false;
+}
+
 bool AgentStateDb::execQuery(QSqlQuery &query, ReadAttempt &attempt) const
 {
     if (query.exec())
@@ -175,10 +186,9 @@ bool AgentStateDb::discoverColumns(ReadAttempt &attempt)
     auto columnsOf = [&](const QString &table, QSet<QString> &columns) {
         columns.clear();
         QSqlQuery query(m_db);
-        query.setForwardOnly(true);
         // PRAGMA takes no parameters; `table` is one of our two constants.
-        query.prepare(QStringLiteral("PRAGMA table_info(%1)").arg(table));
-        if (!execQuery(query, attempt))
+        if (!prepareQuery(query, QStringLiteral("PRAGMA table_info(%1)").arg(table), attempt) ||
+            !execQuery(query, attempt))
             return false;
         while (query.next())
             columns.insert(query.value(1).toString().toLower());
@@ -233,9 +243,11 @@ bool AgentStateDb::walkChain(const QString &agentSessionId, QStringList &chain, 
         !m_sessionColumns.contains(QStringLiteral("id")))
         return true;
     QSqlQuery query(m_db);
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT %1 FROM sessions WHERE id = ?")
-                      .arg(boundedText(m_sessionColumns, QStringLiteral("parent_session_id"), ShortFieldBytes)));
+    if (!prepareQuery(query,
+                      QStringLiteral("SELECT %1 FROM sessions WHERE id = ?")
+                          .arg(boundedText(m_sessionColumns, QStringLiteral("parent_session_id"), ShortFieldBytes)),
+                      attempt))
+        return false;
     QSet<QString> seen{agentSessionId};
     QString current = agentSessionId;
     while (chain.size() < MaxChainLength) {
@@ -294,12 +306,8 @@ QList<MessageRecord> AgentStateDb::messagesForSession(const QString &agentSessio
         if (!walkChain(agentSessionId, chain, attempt))
             return false;
         QSqlQuery query(m_db);
-        query.setForwardOnly(true);
-        if (!query.prepare(sql)) {
-            attempt.error = query.lastError().text();
-            attempt.busy = SqliteErrors::isBusy(query.lastError());
+        if (!prepareQuery(query, sql, attempt))
             return false;
-        }
         for (const QString &sessionId : std::as_const(chain)) {
             query.bindValue(0, sessionId);
             if (!execQuery(query, attempt))
@@ -363,8 +371,8 @@ QList<AgentSessionInfo> AgentStateDb::listSessions(int limit)
     auto read = [&](ReadAttempt &attempt) {
         sessions.clear();
         QSqlQuery query(m_db);
-        query.setForwardOnly(true);
-        query.prepare(sql);
+        if (!prepareQuery(query, sql, attempt))
+            return false;
         query.bindValue(0, limit < 0 ? -1 : limit);
         if (!execQuery(query, attempt))
             return false;
@@ -404,9 +412,11 @@ std::optional<AgentTokenUsage> AgentStateDb::sessionTokens(const QString &agentS
         if (!walkChain(agentSessionId, chain, attempt))
             return false;
         QSqlQuery query(m_db);
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral(
-            "SELECT coalesce(input_tokens, 0), coalesce(output_tokens, 0) FROM sessions WHERE id = ?"));
+        if (!prepareQuery(query,
+                          QStringLiteral("SELECT coalesce(input_tokens, 0), coalesce(output_tokens, 0) "
+                                         "FROM sessions WHERE id = ?"),
+                          attempt))
+            return false;
         for (const QString &sessionId : std::as_const(chain)) {
             query.bindValue(0, sessionId);
             if (!execQuery(query, attempt))

@@ -87,6 +87,7 @@ private:
     // Runs `read` in a read transaction, again after a pause while it reports busy and the budget lasts.
     bool openFile(const QString &path);
     bool readWithRetry(const QString &what, const std::function<bool(ReadAttempt &)> &read);
+    bool prepareQuery(QSqlQuery &query, const QString &sql, ReadAttempt &attempt) const;
     bool execQuery(QSqlQuery &query, ReadAttempt &attempt) const;
     bool finishedCleanly(const QSqlQuery &query, ReadAttempt &attempt) const;
     bool discoverColumns(ReadAttempt &attempt);

@@ -150,6 +150,9 @@ bool SearchIndex::ensure(QSqlDatabase &db, Support &support, QString &error)
                        "ON messages BEGIN %1 %2 END")
             .arg(deleteStatement(oldRow), insertStatement(newRow)),
         QStringLiteral("INSERT INTO %1(%1) VALUES ('rebuild')").arg(TableName),
+        // Every committed message adds an index segment; merging them in larger batches halves the cost of
+        // indexing one message (~0.5 to ~0.25 ms) for slightly more segments to read per search.
+        QStringLiteral("INSERT INTO %1(%1, rank) VALUES ('automerge', 16)").arg(TableName),
     };
     if (!db.transaction()) {
         error = db.lastError().text();
