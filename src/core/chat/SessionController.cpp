@@ -2,7 +2,6 @@
 
 #include "chat/ContentBlocks.h"
 #include "chat/ContentParser.h"
-#include "chat/HistoryBuilder.h"
 #include "chat/SessionManager.h"
 #include "chat/TokenEstimator.h"
 #include "chat/TranscriptMerger.h"
@@ -86,7 +85,7 @@ struct SessionController::ActiveRun
 };
 
 SessionController::SessionController(const QString &sessionId, SessionManager *manager)
-    : QObject(manager), m_sessionId(sessionId), m_manager(manager)
+    : QObject(manager), m_sessionId(sessionId), m_manager(manager), m_context(manager->store(), sessionId)
 {
     m_persistTimer.setSingleShot(true);
     connect(&m_persistTimer, &QTimer::timeout, this, &SessionController::persistDirty);
@@ -252,17 +251,10 @@ void SessionController::addErrorRow(const QString &text)
 
 void SessionController::recomputeTokens()
 {
-    // SPEC 5.3: input = user messages, output = assistant + tool content (estimated).
-    qint64 input = 0;
-    qint64 output = 0;
-    for (const MessageRecord &m : m_manager->store()->messages(m_sessionId)) {
-        if (m.role == QLatin1String("user"))
-            input += TokenEstimator::estimateMessage(m);
-        else if (m.role == QLatin1String("assistant") || m.role == QLatin1String("tool"))
-            output += TokenEstimator::estimateMessage(m);
-    }
-    m_inputTokens = input;
-    m_outputTokens = output;
+    // SPEC 5.3: input = user messages, output = assistant + tool content (estimated, cached per row).
+    const ContextBuilder::Usage usage = m_context.usage();
+    m_inputTokens = usage.inputTokens;
+    m_outputTokens = usage.outputTokens;
 }
 
 void SessionController::emitUsage()
@@ -518,17 +510,12 @@ void SessionController::startRun(const store::QueueItem &item)
         return;
     }
 
-    // conversation_history: the stored transcript before this turn (SPEC 5.1).
-    QList<MessageRecord> transcript = st->messages(m_sessionId);
-    while (!transcript.isEmpty() && transcript.last().id >= userId)
-        transcript.removeLast();
-
     hermes::HermesClient::StartRun request;
     request.input = ContentBlocks::flattenForAgent(item.input);
     request.agentSessionId = m_run->agentSessionId;
     request.model = item.model;
     request.instructions = buildInstructions(item.instructions);
-    request.history = HistoryBuilder::build(transcript);
+    request.history = m_context.history(userId); // the stored transcript before this turn (SPEC 5.1)
     request.sessionKey = QStringLiteral("caduceus:") + m_sessionId;
     request.idempotencyKey = hermes::HermesClient::newIdempotencyKey();
     const int runSerial = m_run->serial;
@@ -994,6 +981,7 @@ void SessionController::syncTranscript(std::function<void(bool)> done)
     connect(sync, &TranscriptSync::finished, this, [this, sync, done](bool synced, const QString &note) {
         sync->deleteLater();
         if (synced) {
+            m_context.invalidateFrom(m_run ? m_run->userMessageId + 1 : 1);
             const int limit = m_manager->settings().resumeMessageLimit;
             m_messages = m_manager->store()->messages(m_sessionId, 0, limit + 1);
             m_hasOlder = m_messages.size() > limit;

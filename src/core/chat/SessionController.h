@@ -4,6 +4,7 @@
 // figures, and the in-memory mirror of the streaming turn. Front ends (QML models, the relay) only
 // listen to its signals and call its commands; neither knows the other.
 #include "chat/ChatSettings.h"
+#include "chat/ContextBuilder.h"
 #include "hermes/RunEvent.h"
 #include "store/StoreTypes.h"
 
@@ -132,6 +133,7 @@ private:
     qint64 m_inputTokens = 0;
     qint64 m_outputTokens = 0;
     std::unique_ptr<ActiveRun> m_run;
+    ContextBuilder m_context;
     QTimer m_persistTimer;
     QTimer m_graceTimer;
     QList<qint64> m_dirty;

@@ -84,8 +84,8 @@ QVariant plainTextOf(const QString &role, const QString &content)
     return plain ? QVariant(*plain) : nullText();
 }
 
-const QString MessageColumns = QStringLiteral(
-    "id, session_id, role, content, reasoning, tool_calls, tool_call_id, tool_name, timestamp, status, run_id, extra");
+const QString MessageColumns = QStringLiteral("id, session_id, role, content, reasoning, tool_calls, "
+                                              "tool_call_id, tool_name, timestamp, status, run_id, extra");
 
 MessageRecord readMessage(const QSqlQuery &q)
 {
@@ -130,8 +130,9 @@ SessionRecord readSession(const QSqlQuery &q)
     return s;
 }
 
-const QString RunColumns = QStringLiteral("run_id, session_id, agent_session_id, profile, model, status, started_at, "
-                                          "ended_at, input_tokens, output_tokens, total_tokens, error");
+const QString RunColumns =
+    QStringLiteral("run_id, session_id, agent_session_id, profile, model, status, started_at, "
+                   "ended_at, input_tokens, output_tokens, total_tokens, error");
 
 RunRecord readRun(const QSqlQuery &q)
 {
@@ -256,7 +257,8 @@ bool SessionStore::createSession(const SessionRecord &s)
     const double created = s.createdAt > 0 ? s.createdAt : nowSeconds();
     const double active = s.lastActive > 0 ? s.lastActive : created;
     QSqlQuery *q = statement(QStringLiteral(
-        "INSERT INTO sessions (id, profile, title, model, workspace, source, pinned, created_at, last_active, "
+        "INSERT INTO sessions (id, profile, title, model, workspace, source, pinned, created_at, "
+        "last_active, "
         "input_tokens, output_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING"));
     return execute(q,
                    {s.id, text(s.profile), text(s.title), text(s.model), text(s.workspace), text(s.source),
@@ -275,14 +277,16 @@ bool SessionStore::setPinned(const QString &id, bool pinned)
 {
     const QString what = QStringLiteral("pin session %1").arg(id);
     QSqlQuery *q = statement(QStringLiteral("UPDATE sessions SET pinned = ? WHERE id = ?"));
-    return execute(q, {pinned ? 1 : 0, id}, what) && requireOneRow(q, what, QStringLiteral("no such session"));
+    return execute(q, {pinned ? 1 : 0, id}, what) &&
+           requireOneRow(q, what, QStringLiteral("no such session"));
 }
 
 bool SessionStore::setWorkspace(const QString &id, const QString &workspace)
 {
     const QString what = QStringLiteral("set the workspace of session %1").arg(id);
     QSqlQuery *q = statement(QStringLiteral("UPDATE sessions SET workspace = ? WHERE id = ?"));
-    return execute(q, {text(workspace), id}, what) && requireOneRow(q, what, QStringLiteral("no such session"));
+    return execute(q, {text(workspace), id}, what) &&
+           requireOneRow(q, what, QStringLiteral("no such session"));
 }
 
 bool SessionStore::setModel(const QString &id, const QString &model)
@@ -302,8 +306,8 @@ bool SessionStore::touchSession(const QString &id, double lastActive)
 bool SessionStore::addSessionTokens(const QString &id, qint64 input, qint64 output)
 {
     const QString what = QStringLiteral("add token counts to session %1").arg(id);
-    QSqlQuery *q = statement(QStringLiteral(
-        "UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?"));
+    QSqlQuery *q = statement(QStringLiteral("UPDATE sessions SET input_tokens = input_tokens + ?, "
+                                            "output_tokens = output_tokens + ? WHERE id = ?"));
     return execute(q, {input, output, id}, what) && requireOneRow(q, what, QStringLiteral("no such session"));
 }
 
@@ -311,7 +315,8 @@ QList<SessionRecord> SessionStore::listSessions(int limit, int offset) const
 {
     QList<SessionRecord> sessions;
     QSqlQuery *q = statement(
-        QStringLiteral("SELECT %1 FROM sessions s ORDER BY s.last_active DESC, s.id LIMIT ? OFFSET ?").arg(SessionColumns));
+        QStringLiteral("SELECT %1 FROM sessions s ORDER BY s.last_active DESC, s.id LIMIT ? OFFSET ?")
+            .arg(SessionColumns));
     FinishOnExit finish(q);
     if (!execute(q, {limit < 0 ? -1 : limit, qMax(0, offset)}, QStringLiteral("list sessions")))
         return sessions;
@@ -331,14 +336,16 @@ bool SessionStore::deleteSession(const QString &id)
 
 qint64 SessionStore::insertMessageRow(const MessageRecord &m)
 {
-    QSqlQuery *q = statement(QStringLiteral(
-        "INSERT INTO messages (session_id, role, content, plain_text, reasoning, tool_calls, tool_call_id, tool_name, "
-        "timestamp, status, run_id, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    const bool ok = execute(q,
-                            {m.sessionId, text(m.role), text(m.content), plainTextOf(m.role, m.content),
-                             text(m.reasoning), jsonArrayOrNull(m.toolCalls), text(m.toolCallId), text(m.toolName),
-                             m.timestamp, text(m.status), text(m.runId), jsonObjectOrNull(m.extra)},
-                            QStringLiteral("add a message to session %1 (does the session exist?)").arg(m.sessionId));
+    QSqlQuery *q = statement(
+        QStringLiteral("INSERT INTO messages (session_id, role, content, plain_text, reasoning, tool_calls, "
+                       "tool_call_id, tool_name, "
+                       "timestamp, status, run_id, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const bool ok =
+        execute(q,
+                {m.sessionId, text(m.role), text(m.content), plainTextOf(m.role, m.content),
+                 text(m.reasoning), jsonArrayOrNull(m.toolCalls), text(m.toolCallId), text(m.toolName),
+                 m.timestamp, text(m.status), text(m.runId), jsonObjectOrNull(m.extra)},
+                QStringLiteral("add a message to session %1 (does the session exist?)").arg(m.sessionId));
     return ok ? q->lastInsertId().toLongLong() : 0;
 }
 
@@ -359,8 +366,8 @@ qint64 SessionStore::appendMessage(MessageRecord &m)
     const qint64 id = insertMessageRow(m);
     if (id <= 0)
         return 0;
-    QSqlQuery *bump = statement(QStringLiteral(
-        "UPDATE sessions SET message_count = message_count + 1, last_active = max(last_active, ?) WHERE id = ?"));
+    QSqlQuery *bump = statement(QStringLiteral("UPDATE sessions SET message_count = message_count + 1, "
+                                               "last_active = max(last_active, ?) WHERE id = ?"));
     if (!execute(bump, {m.timestamp, m.sessionId}, what))
         return 0;
     if (!transaction.commit()) {
@@ -374,13 +381,14 @@ qint64 SessionStore::appendMessage(MessageRecord &m)
 bool SessionStore::updateMessage(const MessageRecord &m)
 {
     const QString what = QStringLiteral("update message %1").arg(m.id);
-    QSqlQuery *q = statement(QStringLiteral(
-        "UPDATE messages SET role = ?, content = ?, plain_text = ?, reasoning = ?, tool_calls = ?, tool_call_id = ?, "
-        "tool_name = ?, timestamp = ?, status = ?, run_id = ?, extra = ? WHERE id = ?"));
+    QSqlQuery *q = statement(
+        QStringLiteral("UPDATE messages SET role = ?, content = ?, plain_text = ?, reasoning = ?, tool_calls "
+                       "= ?, tool_call_id = ?, "
+                       "tool_name = ?, timestamp = ?, status = ?, run_id = ?, extra = ? WHERE id = ?"));
     return execute(q,
                    {text(m.role), text(m.content), plainTextOf(m.role, m.content), text(m.reasoning),
-                    jsonArrayOrNull(m.toolCalls), text(m.toolCallId), text(m.toolName), m.timestamp, text(m.status),
-                    text(m.runId), jsonObjectOrNull(m.extra), m.id},
+                    jsonArrayOrNull(m.toolCalls), text(m.toolCallId), text(m.toolName), m.timestamp,
+                    text(m.status), text(m.runId), jsonObjectOrNull(m.extra), m.id},
                    what) &&
            requireOneRow(q, what, QStringLiteral("no such message"));
 }
@@ -393,7 +401,9 @@ bool SessionStore::updateMessageText(qint64 id, const QString &content, const QS
     QSqlQuery *q = statement(QStringLiteral(
         "UPDATE messages SET content = ?, plain_text = CASE WHEN role = 'user' THEN ? ELSE NULL END, "
         "reasoning = ?, status = ? WHERE id = ?"));
-    return execute(q, {text(content), plainTextOf(QStringLiteral("user"), content), text(reasoning), text(status), id},
+    return execute(q,
+                   {text(content), plainTextOf(QStringLiteral("user"), content), text(reasoning),
+                    text(status), id},
                    what) &&
            requireOneRow(q, what, QStringLiteral("no such message"));
 }
@@ -407,10 +417,26 @@ std::optional<MessageRecord> SessionStore::message(qint64 id) const
     return readMessage(*q);
 }
 
+QList<MessageRecord> SessionStore::messagesAfter(const QString &sessionId, qint64 afterId, int limit) const
+{
+    QList<MessageRecord> rows;
+    QSqlQuery *q = statement(
+        QStringLiteral("SELECT %1 FROM messages WHERE session_id = ? AND id > ? ORDER BY id ASC LIMIT ?")
+            .arg(MessageColumns));
+    FinishOnExit finish(q);
+    if (!execute(q, {sessionId, afterId, limit < 0 ? -1 : limit},
+                 QStringLiteral("read the newer messages of session %1").arg(sessionId)))
+        return rows;
+    while (q->next())
+        rows << readMessage(*q);
+    return rows;
+}
+
 QList<MessageRecord> SessionStore::messages(const QString &sessionId, qint64 beforeId, int limit) const
 {
     QList<MessageRecord> rows;
-    // Newest first through the (session_id, id) index, so a page costs `limit` rows whatever the session size.
+    // Newest first through the (session_id, id) index, so a page costs `limit` rows whatever the session
+    // size.
     QSqlQuery *q = statement(
         QStringLiteral("SELECT %1 FROM messages WHERE session_id = ? AND id < ? ORDER BY id DESC LIMIT ?")
             .arg(MessageColumns));
@@ -429,7 +455,8 @@ int SessionStore::messageCount(const QString &sessionId) const
 {
     QSqlQuery *q = statement(QStringLiteral("SELECT count(*) FROM messages WHERE session_id = ?"));
     FinishOnExit finish(q);
-    if (!execute(q, {sessionId}, QStringLiteral("count the messages of session %1").arg(sessionId)) || !q->next())
+    if (!execute(q, {sessionId}, QStringLiteral("count the messages of session %1").arg(sessionId)) ||
+        !q->next())
         return 0;
     return q->value(0).toInt();
 }
@@ -437,7 +464,8 @@ int SessionStore::messageCount(const QString &sessionId) const
 QList<MessageRecord> SessionStore::messagesWithStatus(const QString &status) const
 {
     QList<MessageRecord> rows;
-    QSqlQuery *q = statement(QStringLiteral("SELECT %1 FROM messages WHERE status = ? ORDER BY id").arg(MessageColumns));
+    QSqlQuery *q =
+        statement(QStringLiteral("SELECT %1 FROM messages WHERE status = ? ORDER BY id").arg(MessageColumns));
     FinishOnExit finish(q);
     if (!execute(q, {status}, QStringLiteral("find %1 messages").arg(status)))
         return rows;
@@ -446,7 +474,8 @@ QList<MessageRecord> SessionStore::messagesWithStatus(const QString &status) con
     return rows;
 }
 
-bool SessionStore::replaceRunMessages(const QString &sessionId, const QString &runId, QList<MessageRecord> &rows)
+bool SessionStore::replaceRunMessages(const QString &sessionId, const QString &runId,
+                                      QList<MessageRecord> &rows)
 {
     const QString what = QStringLiteral("replace the messages of run %1").arg(runId);
     if (runId.isEmpty())
@@ -454,7 +483,9 @@ bool SessionStore::replaceRunMessages(const QString &sessionId, const QString &r
     for (qsizetype i = 0; i < rows.size(); ++i) {
         // The run's user rows are kept; a user row here would be duplicated by every later sync.
         if (rows.at(i).role == QLatin1String("user"))
-            return fail(what, QStringLiteral("row %1 is a user message; pass only the rows the run produced").arg(i + 1));
+            return fail(
+                what,
+                QStringLiteral("row %1 is a user message; pass only the rows the run produced").arg(i + 1));
         if (rows.at(i).role.isEmpty())
             return fail(what, QStringLiteral("row %1 has no role").arg(i + 1));
     }
@@ -462,8 +493,8 @@ bool SessionStore::replaceRunMessages(const QString &sessionId, const QString &r
     if (!transaction.isActive())
         return fail(what, transaction.error());
 
-    QSqlQuery *remove =
-        statement(QStringLiteral("DELETE FROM messages WHERE session_id = ? AND run_id = ? AND role <> 'user'"));
+    QSqlQuery *remove = statement(
+        QStringLiteral("DELETE FROM messages WHERE session_id = ? AND run_id = ? AND role <> 'user'"));
     if (!execute(remove, {sessionId, runId}, what))
         return false;
     const int removed = remove->numRowsAffected();
@@ -482,8 +513,8 @@ bool SessionStore::replaceRunMessages(const QString &sessionId, const QString &r
             return false;
         ids << id;
     }
-    QSqlQuery *count = statement(QStringLiteral(
-        "UPDATE sessions SET message_count = max(0, message_count + ?), last_active = max(last_active, ?) WHERE id = ?"));
+    QSqlQuery *count = statement(QStringLiteral("UPDATE sessions SET message_count = max(0, message_count + "
+                                                "?), last_active = max(last_active, ?) WHERE id = ?"));
     if (!execute(count, {int(rows.size()) - removed, newest, sessionId}, what) ||
         !requireOneRow(count, what, QStringLiteral("no such session")))
         return false;
@@ -507,16 +538,20 @@ bool SessionStore::upsertRun(const RunRecord &r)
     const QString what = QStringLiteral("save run %1").arg(r.runId);
     if (r.runId.isEmpty())
         return fail(what, QStringLiteral("the run has no id"));
-    QSqlQuery *q = statement(QStringLiteral(
-        "INSERT INTO runs (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET "
-        "session_id = excluded.session_id, agent_session_id = excluded.agent_session_id, profile = excluded.profile, "
-        "model = excluded.model, status = excluded.status, started_at = excluded.started_at, "
-        "ended_at = excluded.ended_at, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, "
-        "total_tokens = excluded.total_tokens, error = excluded.error")
-                                 .arg(RunColumns));
+    QSqlQuery *q = statement(
+        QStringLiteral("INSERT INTO runs (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+                       "CONFLICT(run_id) DO UPDATE SET "
+                       "session_id = excluded.session_id, agent_session_id = excluded.agent_session_id, "
+                       "profile = excluded.profile, "
+                       "model = excluded.model, status = excluded.status, started_at = excluded.started_at, "
+                       "ended_at = excluded.ended_at, input_tokens = excluded.input_tokens, output_tokens = "
+                       "excluded.output_tokens, "
+                       "total_tokens = excluded.total_tokens, error = excluded.error")
+            .arg(RunColumns));
     return execute(q,
-                   {r.runId, r.sessionId, text(r.agentSessionId), text(r.profile), text(r.model), text(r.status),
-                    r.startedAt, r.endedAt, r.inputTokens, r.outputTokens, r.totalTokens, text(r.error)},
+                   {r.runId, r.sessionId, text(r.agentSessionId), text(r.profile), text(r.model),
+                    text(r.status), r.startedAt, r.endedAt, r.inputTokens, r.outputTokens, r.totalTokens,
+                    text(r.error)},
                    what);
 }
 
@@ -540,8 +575,9 @@ QList<RunRecord> SessionStore::runsWithStatus(const QStringList &statuses) const
         placeholders << QStringLiteral("?");
         values << status;
     }
-    QSqlQuery *q = statement(QStringLiteral("SELECT %1 FROM runs WHERE status IN (%2) ORDER BY started_at, run_id")
-                                 .arg(RunColumns, placeholders.join(QLatin1Char(','))));
+    QSqlQuery *q =
+        statement(QStringLiteral("SELECT %1 FROM runs WHERE status IN (%2) ORDER BY started_at, run_id")
+                      .arg(RunColumns, placeholders.join(QLatin1Char(','))));
     FinishOnExit finish(q);
     if (!execute(q, values, QStringLiteral("find runs by status")))
         return runs;
@@ -553,8 +589,9 @@ QList<RunRecord> SessionStore::runsWithStatus(const QStringList &statuses) const
 QList<RunRecord> SessionStore::runsForSession(const QString &sessionId) const
 {
     QList<RunRecord> runs;
-    QSqlQuery *q = statement(
-        QStringLiteral("SELECT %1 FROM runs WHERE session_id = ? ORDER BY started_at, run_id").arg(RunColumns));
+    QSqlQuery *q =
+        statement(QStringLiteral("SELECT %1 FROM runs WHERE session_id = ? ORDER BY started_at, run_id")
+                      .arg(RunColumns));
     FinishOnExit finish(q);
     if (!execute(q, {sessionId}, QStringLiteral("read the runs of session %1").arg(sessionId)))
         return runs;
@@ -575,8 +612,13 @@ bool SessionStore::enqueue(const QueueItem &item)
         "VALUES (?, ?, ?, ?, ?, ?, ?)"));
     if (!q)
         return false;
-    const QVariantList values{item.queueId,          item.sessionId,    encodeInput(item.input), text(item.model),
-                              text(item.instructions), text(item.profile), item.createdAt > 0 ? item.createdAt : nowSeconds()};
+    const QVariantList values{item.queueId,
+                              item.sessionId,
+                              encodeInput(item.input),
+                              text(item.model),
+                              text(item.instructions),
+                              text(item.profile),
+                              item.createdAt > 0 ? item.createdAt : nowSeconds()};
     for (int i = 0; i < values.size(); ++i)
         q->bindValue(i, values.at(i));
     if (q->exec())
@@ -637,9 +679,9 @@ bool SessionStore::saveSnapshot(CompressionSnapshot &s)
     const QString what = QStringLiteral("save the compression summary of session %1").arg(s.sessionId);
     if (s.createdAt <= 0)
         s.createdAt = nowSeconds();
-    QSqlQuery *q = statement(QStringLiteral(
-        "INSERT INTO compression_snapshots (session_id, summary, last_message_index, message_count, created_at) "
-        "VALUES (?, ?, ?, ?, ?)"));
+    QSqlQuery *q = statement(QStringLiteral("INSERT INTO compression_snapshots (session_id, summary, "
+                                            "last_message_index, message_count, created_at) "
+                                            "VALUES (?, ?, ?, ?, ?)"));
     if (!execute(q, {s.sessionId, text(s.summary), s.lastMessageIndex, s.messageCount, s.createdAt}, what))
         return false;
     s.id = q->lastInsertId().toLongLong();
@@ -648,11 +690,12 @@ bool SessionStore::saveSnapshot(CompressionSnapshot &s)
 
 std::optional<CompressionSnapshot> SessionStore::latestSnapshot(const QString &sessionId) const
 {
-    QSqlQuery *q = statement(QStringLiteral(
-        "SELECT id, session_id, summary, last_message_index, message_count, created_at FROM compression_snapshots "
-        "WHERE session_id = ? ORDER BY id DESC LIMIT 1"));
+    QSqlQuery *q = statement(QStringLiteral("SELECT id, session_id, summary, last_message_index, "
+                                            "message_count, created_at FROM compression_snapshots "
+                                            "WHERE session_id = ? ORDER BY id DESC LIMIT 1"));
     FinishOnExit finish(q);
-    if (!execute(q, {sessionId}, QStringLiteral("read the compression summary of session %1").arg(sessionId)) ||
+    if (!execute(q, {sessionId},
+                 QStringLiteral("read the compression summary of session %1").arg(sessionId)) ||
         !q->next())
         return std::nullopt;
     return readSnapshot(*q);
@@ -668,7 +711,8 @@ bool SessionStore::enqueueAgentDelete(const QString &agentSessionId, const QStri
     QSqlQuery *q = statement(QStringLiteral(
         "INSERT INTO agent_session_deletes (agent_session_id, profile, created_at) VALUES (?, ?, ?) "
         "ON CONFLICT(agent_session_id) DO NOTHING"));
-    return execute(q, {agentSessionId, profile.isEmpty() ? QStringLiteral("default") : profile, nowSeconds()}, what);
+    return execute(q, {agentSessionId, profile.isEmpty() ? QStringLiteral("default") : profile, nowSeconds()},
+                   what);
 }
 
 QList<GcItem> SessionStore::dueAgentDeletes(double now, int limit) const
@@ -696,10 +740,12 @@ bool SessionStore::markAgentDeleteDone(const QString &agentSessionId)
 {
     const QString what = QStringLiteral("finish the deletion of agent session %1").arg(agentSessionId);
     QSqlQuery *q = statement(QStringLiteral("DELETE FROM agent_session_deletes WHERE agent_session_id = ?"));
-    return execute(q, {agentSessionId}, what) && requireOneRow(q, what, QStringLiteral("it was not scheduled"));
+    return execute(q, {agentSessionId}, what) &&
+           requireOneRow(q, what, QStringLiteral("it was not scheduled"));
 }
 
-bool SessionStore::markAgentDeleteFailed(const QString &agentSessionId, const QString &error, double nextAttemptAt)
+bool SessionStore::markAgentDeleteFailed(const QString &agentSessionId, const QString &error,
+                                         double nextAttemptAt)
 {
     const QString what = QStringLiteral("record a failed deletion of agent session %1").arg(agentSessionId);
     QSqlQuery *q = statement(QStringLiteral(
@@ -725,9 +771,10 @@ QList<SearchHit> SessionStore::search(const QString &query, int limit) const
         // Trigram tokens are characters, unicode61 tokens are words: similar snippet lengths either way.
         const int snippetTokens = support.trigram ? 64 : 16;
         QSqlQuery *q = statement(
-            QStringLiteral("SELECT m.session_id, m.id, m.role, snippet(messages_search, 0, '[[', ']]', '…', %1), "
-                           "m.timestamp FROM messages_search JOIN messages m ON m.id = messages_search.rowid "
-                           "WHERE messages_search MATCH ? ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
+            QStringLiteral(
+                "SELECT m.session_id, m.id, m.role, snippet(messages_search, 0, '[[', ']]', '…', %1), "
+                "m.timestamp FROM messages_search JOIN messages m ON m.id = messages_search.rowid "
+                "WHERE messages_search MATCH ? ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
                 .arg(snippetTokens));
         FinishOnExit finish(q);
         if (!execute(q, {SearchIndex::matchExpression(terms, support.trigram), boundedLimit}, what))
@@ -751,10 +798,11 @@ QList<SearchHit> SessionStore::search(const QString &query, int limit) const
         values << SearchIndex::likePattern(term);
     }
     values << boundedLimit;
-    QSqlQuery *q = statement(QStringLiteral("SELECT m.session_id, m.id, m.role, v.body, m.timestamp "
-                                            "FROM messages_search_source v JOIN messages m ON m.id = v.id WHERE %1 "
-                                            "ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
-                                 .arg(conditions.join(QStringLiteral(" AND "))));
+    QSqlQuery *q =
+        statement(QStringLiteral("SELECT m.session_id, m.id, m.role, v.body, m.timestamp "
+                                 "FROM messages_search_source v JOIN messages m ON m.id = v.id WHERE %1 "
+                                 "ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
+                      .arg(conditions.join(QStringLiteral(" AND "))));
     FinishOnExit finish(q);
     if (!execute(q, values, what))
         return hits;

@@ -1,6 +1,8 @@
 #pragma once
 // Every read and write of Caduceus's own data. Synchronous, one thread, each write in a
 // transaction. Failures return false/empty and set lastError() (and log); never throw.
+// Setters, deletes and queue edits on a row that does not exist are failures too ("no such session").
+// Statements are prepared once per connection (Database::cachedQuery), so streaming writes stay cheap.
 #include "store/StoreTypes.h"
 
 #include <QList>
@@ -34,15 +36,19 @@ public:
     bool deleteSession(const QString &id);                      // cascades to all its rows
 
     // --- messages (ascending id order everywhere)
-    qint64 appendMessage(MessageRecord &m);                     // sets m.id; bumps count/last_active
+    // Sets m.id (and m.timestamp when it was 0); bumps count/last_active. Returns the id, 0 on failure.
+    qint64 appendMessage(MessageRecord &m);
     bool updateMessage(const MessageRecord &m);                 // all mutable fields by id
     bool updateMessageText(qint64 id, const QString &content, const QString &reasoning, const QString &status);
     std::optional<MessageRecord> message(qint64 id) const;
     // The newest `limit` messages older than beforeId (0 = from the end), returned oldest first.
     QList<MessageRecord> messages(const QString &sessionId, qint64 beforeId = 0, int limit = -1) const;
+    // Messages with id > afterId, oldest first (incremental readers: history cache, exports).
+    QList<MessageRecord> messagesAfter(const QString &sessionId, qint64 afterId, int limit = -1) const;
     int messageCount(const QString &sessionId) const;
     QList<MessageRecord> messagesWithStatus(const QString &status) const;
     // In one transaction: delete the run's non-user rows, insert `rows` (ids assigned, written back).
+    // `rows` must not contain user rows (they are kept, so they would be duplicated).
     bool replaceRunMessages(const QString &sessionId, const QString &runId, QList<MessageRecord> &rows);
 
     // --- runs (one row per agent run; also the per-run usage table)
@@ -68,7 +74,8 @@ public:
     bool markAgentDeleteDone(const QString &agentSessionId);
     bool markAgentDeleteFailed(const QString &agentSessionId, const QString &error, double nextAttemptAt);
 
-    // --- full-text search over message content (FTS5). Newest first.
+    // --- full-text search over message content (FTS5). Newest first. Every word of `query` must occur;
+    // user text is never read as FTS syntax. See SearchIndex.h for the tokenizer and what is indexed.
     QList<SearchHit> search(const QString &query, int limit = 20) const;
 
 private:
