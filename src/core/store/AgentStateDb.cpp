@@ -68,7 +68,8 @@ bool AgentStateDb::openFile(const QString &path)
     const QString what = QStringLiteral("read the agent's state.db at %1").arg(path);
     const QFileInfo info(path);
     if (!info.exists())
-        return fail(what, QStringLiteral("the file does not exist (has the agent run with this profile yet?)"));
+        return fail(what,
+                    QStringLiteral("the file does not exist (has the agent run with this profile yet?)"));
     if (!info.isFile())
         return fail(what, QStringLiteral("it is not a file"));
 
@@ -171,10 +172,11 @@ bool AgentStateDb::readWithRetry(const QString &what, const std::function<bool(R
             return fail(what, attempt.error);
         const qint64 remaining = m_busyBudgetMs - elapsed.elapsed();
         if (remaining <= 0) {
-            return fail(what, QStringLiteral("the agent kept the database locked for %1 ms (%2 attempts); it is "
-                                             "busy writing, try again in a moment")
-                                  .arg(elapsed.elapsed())
-                                  .arg(attempts));
+            return fail(what,
+                        QStringLiteral("the agent kept the database locked for %1 ms (%2 attempts); it is "
+                                       "busy writing, try again in a moment")
+                            .arg(elapsed.elapsed())
+                            .arg(attempts));
         }
         QThread::msleep(static_cast<unsigned long>(qMin<qint64>(pauseMs, remaining)));
         pauseMs = qMin(pauseMs * 2, LongestPauseMs);
@@ -203,9 +205,10 @@ bool AgentStateDb::discoverColumns(ReadAttempt &attempt)
     }
     for (const char *required : {"id", "session_id", "role", "content", "timestamp"}) {
         if (!m_messageColumns.contains(QLatin1String(required))) {
-            attempt.error = QStringLiteral("its messages table has no \"%1\" column (columns: %2); this agent "
-                                           "version is not supported")
-                                .arg(QLatin1String(required), columnList(m_messageColumns));
+            attempt.error =
+                QStringLiteral("its messages table has no \"%1\" column (columns: %2); this agent "
+                               "version is not supported")
+                    .arg(QLatin1String(required), columnList(m_messageColumns));
             return false;
         }
     }
@@ -243,10 +246,11 @@ bool AgentStateDb::walkChain(const QString &agentSessionId, QStringList &chain, 
         !m_sessionColumns.contains(QStringLiteral("id")))
         return true;
     QSqlQuery query(m_db);
-    if (!prepareQuery(query,
-                      QStringLiteral("SELECT %1 FROM sessions WHERE id = ?")
-                          .arg(boundedText(m_sessionColumns, QStringLiteral("parent_session_id"), ShortFieldBytes)),
-                      attempt))
+    if (!prepareQuery(
+            query,
+            QStringLiteral("SELECT %1 FROM sessions WHERE id = ?")
+                .arg(boundedText(m_sessionColumns, QStringLiteral("parent_session_id"), ShortFieldBytes)),
+            attempt))
         return false;
     QSet<QString> seen{agentSessionId};
     QString current = agentSessionId;
@@ -287,8 +291,9 @@ QList<MessageRecord> AgentStateDb::messagesForSession(const QString &agentSessio
 {
     const QSet<QString> &c = m_messageColumns;
     const QString sql =
-        QStringLiteral("SELECT id, %1, %2, %3, timestamp, %4, %5, %6, %7, %8 FROM messages WHERE session_id = ?%9 "
-                       "ORDER BY id")
+        QStringLiteral(
+            "SELECT id, %1, %2, %3, timestamp, %4, %5, %6, %7, %8 FROM messages WHERE session_id = ?%9 "
+            "ORDER BY id")
             .arg(boundedText(c, QStringLiteral("session_id"), ShortFieldBytes),
                  boundedText(c, QStringLiteral("role"), ShortFieldBytes),
                  boundedText(c, QStringLiteral("content"), m_maxFieldBytes),
@@ -297,7 +302,8 @@ QList<MessageRecord> AgentStateDb::messagesForSession(const QString &agentSessio
                  boundedText(c, QStringLiteral("tool_calls"), m_maxFieldBytes),
                  boundedText(c, QStringLiteral("tool_call_id"), ShortFieldBytes),
                  boundedText(c, QStringLiteral("tool_name"), ShortFieldBytes),
-                 c.contains(QStringLiteral("active")) ? QStringLiteral(" AND coalesce(active, 1) = 1") : QString());
+                 c.contains(QStringLiteral("active")) ? QStringLiteral(" AND coalesce(active, 1) = 1")
+                                                      : QString());
 
     QList<MessageRecord> records;
     auto read = [&](ReadAttempt &attempt) {
@@ -314,7 +320,8 @@ QList<MessageRecord> AgentStateDb::messagesForSession(const QString &agentSessio
                 return false;
             while (query.next()) {
                 if (records.size() >= MaxTranscriptRows) {
-                    attempt.error = QStringLiteral("the transcript has more than %1 rows").arg(MaxTranscriptRows);
+                    attempt.error =
+                        QStringLiteral("the transcript has more than %1 rows").arg(MaxTranscriptRows);
                     return false;
                 }
                 MessageRecord m;
@@ -356,10 +363,12 @@ QList<AgentSessionInfo> AgentStateDb::listSessions(int limit)
     // Counted rather than read from sessions.message_count, which not every agent version keeps current.
     const QString count =
         QStringLiteral("(SELECT count(*) FROM messages m WHERE m.session_id = sessions.id%1)")
-            .arg(m_messageColumns.contains(QStringLiteral("active")) ? QStringLiteral(" AND coalesce(m.active, 1) = 1")
-                                                                     : QString());
-    const QString order = c.contains(QStringLiteral("started_at")) ? QStringLiteral("started_at DESC, rowid DESC")
-                                                                   : QStringLiteral("rowid DESC");
+            .arg(m_messageColumns.contains(QStringLiteral("active"))
+                     ? QStringLiteral(" AND coalesce(m.active, 1) = 1")
+                     : QString());
+    const QString order = c.contains(QStringLiteral("started_at"))
+                              ? QStringLiteral("started_at DESC, rowid DESC")
+                              : QStringLiteral("rowid DESC");
     const QString sql = QStringLiteral("SELECT %1, %2, %3, %4, %5, %6, %7 FROM sessions ORDER BY %8 LIMIT ?")
                             .arg(boundedText(c, QStringLiteral("id"), ShortFieldBytes),
                                  boundedText(c, QStringLiteral("title"), ShortFieldBytes),
@@ -464,7 +473,8 @@ QJsonArray AgentStateDb::decodeToolCalls(const QString &stored)
     QJsonDocument doc = QJsonDocument::fromJson(stored.toUtf8());
     if (doc.isNull()) {
         // Some writers store the JSON text as a JSON string: "[{...}]" with escaped quotes.
-        const QJsonDocument wrapped = QJsonDocument::fromJson(QByteArray("[") + stored.toUtf8() + QByteArray("]"));
+        const QJsonDocument wrapped =
+            QJsonDocument::fromJson(QByteArray("[") + stored.toUtf8() + QByteArray("]"));
         if (wrapped.isArray() && wrapped.array().size() == 1 && wrapped.array().first().isString())
             doc = QJsonDocument::fromJson(wrapped.array().first().toString().toUtf8());
     }

@@ -7,10 +7,10 @@ namespace caduceus::store {
 struct AgentSessionInfo
 {
     QString id;
-    QString title;            // empty when the agent has none (or its schema has no title column)
+    QString title; // empty when the agent has none (or its schema has no title column)
     QString model;
     QString source;
-    QString parentSessionId;  // set for a session that continues a compressed one
+    QString parentSessionId; // set for a session that continues a compressed one
     double startedAt = 0;
     int messageCount = 0;
 };

@@ -108,7 +108,8 @@ std::optional<QString> ContentText::fromStoredBlocks(const QString &stored)
         return std::nullopt;
     const QJsonArray blocks = doc.array();
     // A user who typed "[1, 2]" wrote text, not blocks: only arrays of typed objects are content.
-    if (blocks.isEmpty() || !blocks.first().isObject() || !blocks.first().toObject().contains(QLatin1String("type")))
+    if (blocks.isEmpty() || !blocks.first().isObject() ||
+        !blocks.first().toObject().contains(QLatin1String("type")))
         return std::nullopt;
     return textOfBlocks(blocks);
 }

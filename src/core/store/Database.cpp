@@ -50,17 +50,19 @@ Database::OpenResult Database::open(const QString &path)
         return result;
     }
     if (QSqlDatabase::contains(m_connectionName)) {
-        result.error = QStringLiteral("The database connection name \"%1\" is already in use in this program; "
-                                      "give each Database its own name.")
-                           .arg(m_connectionName);
+        result.error =
+            QStringLiteral("The database connection name \"%1\" is already in use in this program; "
+                           "give each Database its own name.")
+                .arg(m_connectionName);
         return result;
     }
     if (path != MemoryPath) {
         const QString folder = QFileInfo(path).absolutePath();
         if (!QDir().mkpath(folder)) {
-            result.error = QStringLiteral("Cannot create the data folder %1: check that it is writable, or set "
-                                          "CADUCEUS_DATA_DIR to another folder.")
-                               .arg(QDir::toNativeSeparators(folder));
+            result.error =
+                QStringLiteral("Cannot create the data folder %1: check that it is writable, or set "
+                               "CADUCEUS_DATA_DIR to another folder.")
+                    .arg(QDir::toNativeSeparators(folder));
             return result;
         }
     }
@@ -78,18 +80,20 @@ Database::OpenResult Database::open(const QString &path)
         QString moveError;
         const QString aside = moveAside(path, moveError);
         if (aside.isEmpty()) {
-            result.error = QStringLiteral("The database %1 is damaged (%2) and could not be moved aside (%3). "
-                                          "Move or delete it by hand, then start Caduceus again.")
-                               .arg(QDir::toNativeSeparators(path), reason, moveError);
+            result.error =
+                QStringLiteral("The database %1 is damaged (%2) and could not be moved aside (%3). "
+                               "Move or delete it by hand, then start Caduceus again.")
+                    .arg(QDir::toNativeSeparators(path), reason, moveError);
             return result;
         }
         result = OpenResult{};
         result.movedAsidePath = aside;
         attempt = openAndPrepare(path, result);
         if (attempt == Attempt::Opened) {
-            const QString notice = QStringLiteral("The database was damaged (%1). It was moved to %2 and a new, "
-                                                  "empty one was created; your earlier chats are in the old file.")
-                                       .arg(reason, QDir::toNativeSeparators(aside));
+            const QString notice =
+                QStringLiteral("The database was damaged (%1). It was moved to %2 and a new, "
+                               "empty one was created; your earlier chats are in the old file.")
+                    .arg(reason, QDir::toNativeSeparators(aside));
             result.error = notice;
             result.warning = result.warning.isEmpty() ? notice : notice + QLatin1Char('\n') + result.warning;
         }
@@ -132,9 +136,10 @@ Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &resu
             return Attempt::Corrupt;
         }
         if (SqliteErrors::isBusy(error)) {
-            result.error = QStringLiteral("%1 is in use by another program (maybe a second Caduceus); close it "
-                                          "and try again.")
-                               .arg(QDir::toNativeSeparators(path));
+            result.error =
+                QStringLiteral("%1 is in use by another program (maybe a second Caduceus); close it "
+                               "and try again.")
+                    .arg(QDir::toNativeSeparators(path));
         } else {
             result.error = QStringLiteral("Cannot prepare %1 (%2): %3")
                                .arg(QDir::toNativeSeparators(path), step, error.text());
@@ -150,11 +155,12 @@ Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &resu
     const int version = query.value(0).toInt();
     query.finish();
     if (version > SchemaMigrations::latestVersion()) {
-        result.error = QStringLiteral("%1 was written by a newer version of Caduceus (schema %2; this version "
-                                      "knows up to %3). Update Caduceus to open it; the file was not changed.")
-                           .arg(QDir::toNativeSeparators(path))
-                           .arg(version)
-                           .arg(SchemaMigrations::latestVersion());
+        result.error =
+            QStringLiteral("%1 was written by a newer version of Caduceus (schema %2; this version "
+                           "knows up to %3). Update Caduceus to open it; the file was not changed.")
+                .arg(QDir::toNativeSeparators(path))
+                .arg(version)
+                .arg(SchemaMigrations::latestVersion());
         return Attempt::Failed;
     }
     if (!query.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !query.next())
@@ -162,7 +168,8 @@ Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &resu
     const QString journalMode = query.value(0).toString();
     query.finish();
     if (path != MemoryPath && journalMode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-        qCWarning(lcStore) << "journal mode is" << journalMode << "instead of wal (file system without shared memory?)";
+        qCWarning(lcStore) << "journal mode is" << journalMode
+                           << "instead of wal (file system without shared memory?)";
     if (!query.exec(QStringLiteral("PRAGMA synchronous = NORMAL")))
         return failure(QStringLiteral("synchronous"));
     if (!query.exec(QStringLiteral("PRAGMA foreign_keys = ON")))
@@ -183,7 +190,8 @@ Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &resu
 
     QString migrationError;
     if (!SchemaMigrations::migrate(m_db, SchemaMigrations::latestVersion(), migrationError)) {
-        result.error = QStringLiteral("Cannot upgrade %1: %2").arg(QDir::toNativeSeparators(path), migrationError);
+        result.error =
+            QStringLiteral("Cannot upgrade %1: %2").arg(QDir::toNativeSeparators(path), migrationError);
         return Attempt::Failed;
     }
 
@@ -197,8 +205,9 @@ Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &resu
     m_fts5 = support.fts5;
     m_trigram = support.trigram;
     if (!m_fts5) {
-        result.warning = QStringLiteral("This system's SQLite has no FTS5 full-text search: searching chats works "
-                                        "but is slower (plain text scan).");
+        result.warning =
+            QStringLiteral("This system's SQLite has no FTS5 full-text search: searching chats works "
+                           "but is slower (plain text scan).");
     }
     return Attempt::Opened;
 }
@@ -240,8 +249,7 @@ void Database::releaseConnection()
 
 void Database::close()
 {
-    if (!m_db.isValid() && !QSqlDatabase::contains(m_connectionName))
-        return;
+    // Only a connection this object made is released: the name may belong to another Database.
     if (m_db.isValid())
         releaseConnection();
     m_path.clear();
@@ -273,9 +281,8 @@ int Database::latestSchemaVersion()
 QString Database::defaultPath()
 {
     const QString overridden = qEnvironmentVariable("CADUCEUS_DATA_DIR");
-    const QString folder = overridden.isEmpty()
-                               ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                               : overridden;
+    const QString folder =
+        overridden.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : overridden;
     return QDir(folder).filePath(QStringLiteral("caduceus.db"));
 }
 

@@ -29,9 +29,10 @@ bool execAll(QSqlDatabase &db, const QStringList &statements, QString &error)
 // Version 1: the tables of SPEC section 4.
 bool createBaseSchema(QSqlDatabase &db, QString &error)
 {
-    return execAll(db,
-                   {
-                       QStringLiteral(R"(CREATE TABLE sessions (
+    return execAll(
+        db,
+        {
+            QStringLiteral(R"(CREATE TABLE sessions (
                             id TEXT PRIMARY KEY NOT NULL,
                             profile TEXT NOT NULL DEFAULT 'default',
                             title TEXT NOT NULL DEFAULT '',
@@ -44,10 +45,10 @@ bool createBaseSchema(QSqlDatabase &db, QString &error)
                             message_count INTEGER NOT NULL DEFAULT 0,
                             input_tokens INTEGER NOT NULL DEFAULT 0,
                             output_tokens INTEGER NOT NULL DEFAULT 0))"),
-                       QStringLiteral("CREATE INDEX sessions_by_activity ON sessions(last_active DESC, id)"),
-                       // AUTOINCREMENT: message ids are handed to front ends (resume, search hits), so an id
-                       // must never be reused after the newest rows were replaced by a sync.
-                       QStringLiteral(R"(CREATE TABLE messages (
+            QStringLiteral("CREATE INDEX sessions_by_activity ON sessions(last_active DESC, id)"),
+            // AUTOINCREMENT: message ids are handed to front ends (resume, search hits), so an id
+            // must never be reused after the newest rows were replaced by a sync.
+            QStringLiteral(R"(CREATE TABLE messages (
                             id INTEGER PRIMARY KEY AUTOINCREMENT,
                             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
                             role TEXT NOT NULL,
@@ -60,10 +61,10 @@ bool createBaseSchema(QSqlDatabase &db, QString &error)
                             status TEXT NOT NULL DEFAULT 'complete',
                             run_id TEXT NOT NULL DEFAULT '',
                             extra TEXT))"),
-                       QStringLiteral("CREATE INDEX messages_by_session ON messages(session_id, id)"),
-                       QStringLiteral("CREATE INDEX messages_by_status ON messages(status)"),
-                       QStringLiteral("CREATE INDEX messages_by_run ON messages(run_id, session_id)"),
-                       QStringLiteral(R"(CREATE TABLE runs (
+            QStringLiteral("CREATE INDEX messages_by_session ON messages(session_id, id)"),
+            QStringLiteral("CREATE INDEX messages_by_status ON messages(status)"),
+            QStringLiteral("CREATE INDEX messages_by_run ON messages(run_id, session_id)"),
+            QStringLiteral(R"(CREATE TABLE runs (
                             run_id TEXT PRIMARY KEY NOT NULL,
                             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
                             agent_session_id TEXT NOT NULL DEFAULT '',
@@ -76,10 +77,10 @@ bool createBaseSchema(QSqlDatabase &db, QString &error)
                             output_tokens INTEGER NOT NULL DEFAULT 0,
                             total_tokens INTEGER NOT NULL DEFAULT 0,
                             error TEXT NOT NULL DEFAULT ''))"),
-                       QStringLiteral("CREATE INDEX runs_by_status ON runs(status)"),
-                       QStringLiteral("CREATE INDEX runs_by_session ON runs(session_id, started_at)"),
-                       // position is the FIFO order: AUTOINCREMENT keeps it increasing across restarts.
-                       QStringLiteral(R"(CREATE TABLE queue_items (
+            QStringLiteral("CREATE INDEX runs_by_status ON runs(status)"),
+            QStringLiteral("CREATE INDEX runs_by_session ON runs(session_id, started_at)"),
+            // position is the FIFO order: AUTOINCREMENT keeps it increasing across restarts.
+            QStringLiteral(R"(CREATE TABLE queue_items (
                             position INTEGER PRIMARY KEY AUTOINCREMENT,
                             queue_id TEXT NOT NULL,
                             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -89,27 +90,27 @@ bool createBaseSchema(QSqlDatabase &db, QString &error)
                             profile TEXT NOT NULL DEFAULT '',
                             created_at REAL NOT NULL DEFAULT 0,
                             UNIQUE (session_id, queue_id)))"),
-                       QStringLiteral("CREATE INDEX queue_by_session ON queue_items(session_id, position)"),
-                       QStringLiteral("CREATE INDEX queue_by_id ON queue_items(queue_id)"),
-                       QStringLiteral(R"(CREATE TABLE compression_snapshots (
+            QStringLiteral("CREATE INDEX queue_by_session ON queue_items(session_id, position)"),
+            QStringLiteral("CREATE INDEX queue_by_id ON queue_items(queue_id)"),
+            QStringLiteral(R"(CREATE TABLE compression_snapshots (
                             id INTEGER PRIMARY KEY AUTOINCREMENT,
                             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
                             summary TEXT NOT NULL,
                             last_message_index INTEGER NOT NULL,
                             message_count INTEGER NOT NULL,
                             created_at REAL NOT NULL))"),
-                       QStringLiteral("CREATE INDEX snapshots_by_session ON compression_snapshots(session_id, id)"),
-                       // No foreign key: these rows outlive the local session they came from.
-                       QStringLiteral(R"(CREATE TABLE agent_session_deletes (
+            QStringLiteral("CREATE INDEX snapshots_by_session ON compression_snapshots(session_id, id)"),
+            // No foreign key: these rows outlive the local session they came from.
+            QStringLiteral(R"(CREATE TABLE agent_session_deletes (
                             agent_session_id TEXT PRIMARY KEY NOT NULL,
                             profile TEXT NOT NULL DEFAULT 'default',
                             attempts INTEGER NOT NULL DEFAULT 0,
                             next_attempt_at REAL NOT NULL DEFAULT 0,
                             last_error TEXT NOT NULL DEFAULT '',
                             created_at REAL NOT NULL DEFAULT 0))"),
-                       QStringLiteral("CREATE INDEX agent_deletes_due ON agent_session_deletes(next_attempt_at)"),
-                   },
-                   error);
+            QStringLiteral("CREATE INDEX agent_deletes_due ON agent_session_deletes(next_attempt_at)"),
+        },
+        error);
 }
 
 // Version 2: the readable text of ContentBlock[] user messages, kept next to the JSON so search and

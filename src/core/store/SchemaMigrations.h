@@ -11,8 +11,8 @@ namespace caduceus::store {
 
 struct MigrationStep
 {
-    int version = 0;          // user_version after this step
-    QString description;      // for logs and errors
+    int version = 0;     // user_version after this step
+    QString description; // for logs and errors
     std::function<bool(QSqlDatabase &db, QString &error)> apply;
 };
 

@@ -50,7 +50,8 @@ bool objectExists(QSqlDatabase &db, const QString &type, const QString &name, QS
     return true;
 }
 
-const QStringList TriggerNames{QStringLiteral("messages_search_insert"), QStringLiteral("messages_search_delete"),
+const QStringList TriggerNames{QStringLiteral("messages_search_insert"),
+                               QStringLiteral("messages_search_delete"),
                                QStringLiteral("messages_search_update")};
 
 bool dropTriggers(QSqlDatabase &db, QString &error)
@@ -120,8 +121,9 @@ bool SearchIndex::ensure(QSqlDatabase &db, Support &support, QString &error)
     } else if (!support.fts5) {
         return true;
     } else if (!exec(db,
-                     QStringLiteral("CREATE VIRTUAL TABLE %1 USING fts5(body, content='%2', content_rowid='id', "
-                                    "tokenize='%3')")
+                     QStringLiteral(
+                         "CREATE VIRTUAL TABLE %1 USING fts5(body, content='%2', content_rowid='id', "
+                         "tokenize='%3')")
                          .arg(TableName, ViewName,
                               support.trigram ? QStringLiteral("trigram") : QStringLiteral("unicode61")),
                      error)) {
@@ -146,8 +148,9 @@ bool SearchIndex::ensure(QSqlDatabase &db, Support &support, QString &error)
             .arg(insertStatement(newRow)),
         QStringLiteral("CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN %1 END")
             .arg(deleteStatement(oldRow)),
-        QStringLiteral("CREATE TRIGGER messages_search_update AFTER UPDATE OF content, plain_text, role, status "
-                       "ON messages BEGIN %1 %2 END")
+        QStringLiteral(
+            "CREATE TRIGGER messages_search_update AFTER UPDATE OF content, plain_text, role, status "
+            "ON messages BEGIN %1 %2 END")
             .arg(deleteStatement(oldRow), insertStatement(newRow)),
         QStringLiteral("INSERT INTO %1(%1) VALUES ('rebuild')").arg(TableName),
         // Every committed message adds an index segment; merging them in larger batches halves the cost of

@@ -28,7 +28,8 @@ QStringList splitSqlScript(const QString &script)
     bool inString = false;
     for (qsizetype i = 0; i < script.size(); ++i) {
         const QChar c = script.at(i);
-        if (!inString && c == QLatin1Char('-') && i + 1 < script.size() && script.at(i + 1) == QLatin1Char('-')) {
+        if (!inString && c == QLatin1Char('-') && i + 1 < script.size() &&
+            script.at(i + 1) == QLatin1Char('-')) {
             while (i < script.size() && script.at(i) != QLatin1Char('\n'))
                 ++i;
             current += QLatin1Char('\n');
@@ -180,9 +181,10 @@ protected:
             db.open();
             QSqlQuery query(db);
             lockTaken = query.exec(QStringLiteral("BEGIN EXCLUSIVE")) &&
-                        query.exec(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
-                                                  "VALUES ('eph_lq3k9x2a_ab12cd_2', 'assistant', 'written while locked', "
-                                                  "1764072200.0)"));
+                        query.exec(QStringLiteral(
+                            "INSERT INTO messages (session_id, role, content, timestamp) "
+                            "VALUES ('eph_lq3k9x2a_ab12cd_2', 'assistant', 'written while locked', "
+                            "1764072200.0)"));
             locked.release();
             letGo.tryAcquire(1, m_holdMs);
             query.exec(QStringLiteral("COMMIT"));
@@ -267,8 +269,9 @@ void TestAgentStateDb::v22TranscriptFollowsCompressionChain()
     const QList<MessageRecord> rows = db.messagesForSession(ChildId);
     QVERIFY2(db.lastError().isEmpty(), qPrintable(db.lastError()));
     // Parent rows first (the rewound draft left out), then the child's.
-    QCOMPARE(rolesOf(rows), (QStringList{QStringLiteral("user"), QStringLiteral("assistant"), QStringLiteral("tool"),
-                                         QStringLiteral("user"), QStringLiteral("assistant")}));
+    QCOMPARE(rolesOf(rows),
+             (QStringList{QStringLiteral("user"), QStringLiteral("assistant"), QStringLiteral("tool"),
+                          QStringLiteral("user"), QStringLiteral("assistant")}));
     for (int i = 1; i < rows.size(); ++i)
         QVERIFY(rows.at(i - 1).id < rows.at(i).id);
     QCOMPARE(rows.at(0).sessionId, ParentId);
@@ -279,10 +282,13 @@ void TestAgentStateDb::v22TranscriptFollowsCompressionChain()
     QCOMPARE(call.content, QStringLiteral("I'll check the repository status first — "));
     QCOMPARE(call.reasoning, QStringLiteral("The user wants build/ removed; look before deleting."));
     QCOMPARE(call.toolCalls.size(), 1);
-    const QJsonObject function = call.toolCalls.first().toObject().value(QStringLiteral("function")).toObject();
-    QCOMPARE(call.toolCalls.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("call_1"));
+    const QJsonObject function =
+        call.toolCalls.first().toObject().value(QStringLiteral("function")).toObject();
+    QCOMPARE(call.toolCalls.first().toObject().value(QStringLiteral("id")).toString(),
+             QStringLiteral("call_1"));
     QCOMPARE(function.value(QStringLiteral("name")).toString(), QStringLiteral("terminal"));
-    QCOMPARE(function.value(QStringLiteral("arguments")).toString(), QStringLiteral("{\"command\": \"git status --short\"}"));
+    QCOMPARE(function.value(QStringLiteral("arguments")).toString(),
+             QStringLiteral("{\"command\": \"git status --short\"}"));
 
     const MessageRecord &tool = rows.at(2);
     QCOMPARE(tool.content, QStringLiteral(" M src/main.cpp"));
@@ -293,7 +299,8 @@ void TestAgentStateDb::v22TranscriptFollowsCompressionChain()
     // "\x00json:" list content: the apostrophe and the word None are text and survive as they are.
     QCOMPARE(rows.at(3).sessionId, ChildId);
     QCOMPARE(rows.at(3).content, QStringLiteral("It's fine, None of it matters — go on."));
-    QCOMPARE(rows.at(4).content, QStringLiteral("Done: the build folder is gone, and the tree is clean. 清理完成。"));
+    QCOMPARE(rows.at(4).content,
+             QStringLiteral("Done: the build folder is gone, and the tree is clean. 清理完成。"));
     for (const MessageRecord &m : rows) {
         QCOMPARE(m.status, QStringLiteral("complete"));
         QVERIFY(!m.content.contains(QStringLiteral("rewound")));
@@ -320,9 +327,11 @@ void TestAgentStateDb::reasoningFallsBackToReasoningContent()
         StateDbWriter writer(file);
         QVERIFY(writer.exec(QStringLiteral(
             "INSERT INTO messages (session_id, role, content, timestamp, reasoning_content) VALUES "
-            "('eph_lq3k9x2a_ab12cd_2', 'assistant', 'after thinking', 1764072140.0, 'Provider reasoning text')")));
+            "('eph_lq3k9x2a_ab12cd_2', 'assistant', 'after thinking', 1764072140.0, 'Provider reasoning "
+            "text')")));
         QVERIFY(writer.exec(QStringLiteral(
-            "INSERT INTO messages (session_id, role, content, timestamp, reasoning, reasoning_content) VALUES "
+            "INSERT INTO messages (session_id, role, content, timestamp, reasoning, reasoning_content) "
+            "VALUES "
             "('eph_lq3k9x2a_ab12cd_2', 'assistant', 'both', 1764072141.0, 'preferred', 'second choice')")));
     }
     AgentStateDb db;
@@ -378,9 +387,10 @@ void TestAgentStateDb::olderSchemaWithoutOptionalColumns()
 
     const QList<MessageRecord> rows = db.messagesForSession(QStringLiteral("old_1"));
     QVERIFY2(db.lastError().isEmpty(), qPrintable(db.lastError()));
-    QCOMPARE(rolesOf(rows), (QStringList{QStringLiteral("user"), QStringLiteral("assistant"), QStringLiteral("tool"),
-                                         QStringLiteral("assistant")}));
-    QCOMPARE(rows.at(1).toolCalls.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("call_9"));
+    QCOMPARE(rolesOf(rows), (QStringList{QStringLiteral("user"), QStringLiteral("assistant"),
+                                         QStringLiteral("tool"), QStringLiteral("assistant")}));
+    QCOMPARE(rows.at(1).toolCalls.first().toObject().value(QStringLiteral("id")).toString(),
+             QStringLiteral("call_9"));
     QCOMPARE(rows.at(2).toolName, QStringLiteral("ls"));
     QCOMPARE(rows.at(3).content, QStringLiteral("There are two files."));
     QVERIFY(rows.at(3).reasoning.isEmpty());
@@ -398,10 +408,11 @@ void TestAgentStateDb::minimalSchemaWithoutSessionsTable()
     const QString file = path(QStringLiteral("minimal.db"));
     {
         StateDbWriter writer(file);
-        QVERIFY(writer.exec(QStringLiteral(
-            "CREATE TABLE messages (id INTEGER PRIMARY KEY, session_id TEXT, role TEXT, content TEXT, timestamp REAL)")));
+        QVERIFY(writer.exec(QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY, session_id TEXT, "
+                                           "role TEXT, content TEXT, timestamp REAL)")));
         QVERIFY(writer.exec(QStringLiteral("INSERT INTO messages VALUES (1, 'm', 'user', 'hi', 1.0)")));
-        QVERIFY(writer.exec(QStringLiteral("INSERT INTO messages VALUES (2, 'm', 'assistant', 'hello', 2.0)")));
+        QVERIFY(
+            writer.exec(QStringLiteral("INSERT INTO messages VALUES (2, 'm', 'assistant', 'hello', 2.0)")));
     }
     AgentStateDb db;
     QVERIFY(db.open(file));
@@ -440,8 +451,9 @@ void TestAgentStateDb::unsupportedFilesAreRefusedClearly()
     const QString noContent = path(QStringLiteral("nocontent.db"));
     {
         StateDbWriter writer(noContent);
-        QVERIFY(writer.exec(QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY, session_id TEXT, role TEXT, "
-                                           "body TEXT, timestamp REAL)")));
+        QVERIFY(writer.exec(
+            QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY, session_id TEXT, role TEXT, "
+                           "body TEXT, timestamp REAL)")));
     }
     QVERIFY(!db.open(noContent, &error));
     QVERIFY2(error.contains(QStringLiteral("\"content\"")), qPrintable(error));
@@ -501,23 +513,27 @@ void TestAgentStateDb::listContentDecoding_data()
     QTest::addColumn<QString>("expected");
     const QString p = QString(QChar(0)) + QStringLiteral("json:");
     QTest::newRow("plain text") << QStringLiteral("just text") << QStringLiteral("just text");
-    QTest::newRow("text block") << p + QStringLiteral(R"([{"type":"text","text":"It's fine, None of it matters"}])")
+    QTest::newRow("text block") << p + QStringLiteral(
+                                           R"([{"type":"text","text":"It's fine, None of it matters"}])")
                                 << QStringLiteral("It's fine, None of it matters");
     QTest::newRow("text and image")
-        << p + QStringLiteral(R"([{"type":"text","text":"Look:"},{"type":"image","name":"s.png","path":"/tmp/s.png"}])")
+        << p + QStringLiteral(
+                   R"([{"type":"text","text":"Look:"},{"type":"image","name":"s.png","path":"/tmp/s.png"}])")
         << QStringLiteral("Look:\n[Image: /tmp/s.png]");
     QTest::newRow("file") << p + QStringLiteral(R"([{"type":"file","name":"a.pdf","path":"/docs/a.pdf"}])")
                           << QStringLiteral("[File: /docs/a.pdf]");
     QTest::newRow("openai image_url with data")
-        << p + QStringLiteral(R"([{"type":"text","text":"see"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}])")
+        << p + QStringLiteral(
+                   R"([{"type":"text","text":"see"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}])")
         << QStringLiteral("see\n[Image: inline data]");
     QTest::newRow("unknown block kinds skipped")
         << p + QStringLiteral(R"([{"type":"thinking","thinking":"x"},{"type":"text","text":"answer"}])")
         << QStringLiteral("answer");
-    QTest::newRow("malformed json") << p + QStringLiteral("[{\"type\":\"text\"") << QStringLiteral("[{\"type\":\"text\"");
+    QTest::newRow("malformed json") << p + QStringLiteral("[{\"type\":\"text\"")
+                                    << QStringLiteral("[{\"type\":\"text\"");
     QTest::newRow("empty list") << p + QStringLiteral("[]") << QString();
-    QTest::newRow("nul not followed by json") << QString(QChar(0)) + QStringLiteral("other")
-                                              << QString(QChar(0)) + QStringLiteral("other");
+    QTest::newRow("nul not followed by json")
+        << QString(QChar(0)) + QStringLiteral("other") << QString(QChar(0)) + QStringLiteral("other");
 }
 
 void TestAgentStateDb::listContentDecoding()
@@ -531,9 +547,10 @@ void TestAgentStateDb::listContentDecoding()
     QVERIFY(buildV22(file));
     {
         StateDbWriter writer(file);
-        QVERIFY(writer.execWithValue(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
-                                                    "VALUES ('probe', 'user', ?, 1.0)"),
-                                     stored));
+        QVERIFY(
+            writer.execWithValue(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
+                                                "VALUES ('probe', 'user', ?, 1.0)"),
+                                 stored));
     }
     AgentStateDb db;
     QVERIFY(db.open(file));
@@ -544,10 +561,12 @@ void TestAgentStateDb::listContentDecoding()
 
 void TestAgentStateDb::toolCallsDecoding()
 {
-    const QString call = QStringLiteral(R"([{"id":"c1","type":"function","function":{"name":"t","arguments":"{}"}}])");
+    const QString call =
+        QStringLiteral(R"([{"id":"c1","type":"function","function":{"name":"t","arguments":"{}"}}])");
     QCOMPARE(AgentStateDb::decodeToolCalls(call).size(), 1);
     // Stored as a JSON string holding the JSON text.
-    const QString twice = QString::fromUtf8(QJsonDocument(QJsonArray{call}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    const QString twice =
+        QString::fromUtf8(QJsonDocument(QJsonArray{call}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
     QCOMPARE(AgentStateDb::decodeToolCalls(twice), AgentStateDb::decodeToolCalls(call));
     QCOMPARE(AgentStateDb::decodeToolCalls(QStringLiteral(R"({"id":"single"})")).size(), 1);
     QVERIFY(AgentStateDb::decodeToolCalls(QStringLiteral("not json")).isEmpty());
@@ -562,16 +581,21 @@ void TestAgentStateDb::oddRowsNeverCrash()
     QVERIFY(buildV22(file));
     {
         StateDbWriter writer(file);
-        const QString insert = QStringLiteral("INSERT INTO messages (session_id, role, content, tool_calls, timestamp) "
-                                              "VALUES ('odd', 'assistant', %1, %2, %3)");
+        const QString insert =
+            QStringLiteral("INSERT INTO messages (session_id, role, content, tool_calls, timestamp) "
+                           "VALUES ('odd', 'assistant', %1, %2, %3)");
         QVERIFY(writer.exec(insert.arg(QStringLiteral("NULL"), QStringLiteral("NULL"), QStringLiteral("1"))));
-        QVERIFY(writer.exec(insert.arg(QStringLiteral("42"), QStringLiteral("'{broken'"), QStringLiteral("2"))));
-        QVERIFY(writer.exec(insert.arg(QStringLiteral("x'41ff00fe42'"), QStringLiteral("x'00'"), QStringLiteral("3"))));
-        QVERIFY(writer.exec(insert.arg(QStringLiteral("char(0)"), QStringLiteral("'[]'"), QStringLiteral("'not a time'"))));
-        QVERIFY(writer.exec(insert.arg(QStringLiteral("char(0) || 'json:' || char(0)"), QStringLiteral("'null'"),
-                                       QStringLiteral("4"))));
-        QVERIFY(writer.exec(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp, active) "
-                                           "VALUES ('odd', 'assistant', 'inactive as NULL counts as active', 5, NULL)")));
+        QVERIFY(
+            writer.exec(insert.arg(QStringLiteral("42"), QStringLiteral("'{broken'"), QStringLiteral("2"))));
+        QVERIFY(writer.exec(
+            insert.arg(QStringLiteral("x'41ff00fe42'"), QStringLiteral("x'00'"), QStringLiteral("3"))));
+        QVERIFY(writer.exec(
+            insert.arg(QStringLiteral("char(0)"), QStringLiteral("'[]'"), QStringLiteral("'not a time'"))));
+        QVERIFY(writer.exec(insert.arg(QStringLiteral("char(0) || 'json:' || char(0)"),
+                                       QStringLiteral("'null'"), QStringLiteral("4"))));
+        QVERIFY(writer.exec(
+            QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp, active) "
+                           "VALUES ('odd', 'assistant', 'inactive as NULL counts as active', 5, NULL)")));
     }
     AgentStateDb db;
     QVERIFY(db.open(file));
@@ -595,12 +619,14 @@ void TestAgentStateDb::longFieldsAreBounded()
     const QString longText = QString(5 * 1024 * 1024, QLatin1Char('a'));
     {
         StateDbWriter writer(file);
-        QVERIFY(writer.execWithValue(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
-                                                    "VALUES ('long', 'assistant', ?, 1.0)"),
-                                     cjk));
-        QVERIFY(writer.execWithValue(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
-                                                    "VALUES ('huge', 'tool', ?, 1.0)"),
-                                     longText));
+        QVERIFY(
+            writer.execWithValue(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
+                                                "VALUES ('long', 'assistant', ?, 1.0)"),
+                                 cjk));
+        QVERIFY(
+            writer.execWithValue(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) "
+                                                "VALUES ('huge', 'tool', ?, 1.0)"),
+                                 longText));
     }
     AgentStateDb db;
     QVERIFY(db.open(file));

@@ -134,8 +134,8 @@ void TestDatabase::freshFileIsConfigured()
     QVERIFY(pragma(c, QStringLiteral("busy_timeout")).toInt() >= 1000);
 
     const QStringList tables = c.tables();
-    for (const char *table : {"sessions", "messages", "runs", "queue_items", "compression_snapshots",
-                              "agent_session_deletes"})
+    for (const char *table :
+         {"sessions", "messages", "runs", "queue_items", "compression_snapshots", "agent_session_deletes"})
         QVERIFY2(tables.contains(QLatin1String(table)), table);
     // Debian's SQLite has FTS5 and trigram; without them the warning must say search is degraded.
     if (db.hasFts5()) {
@@ -213,12 +213,14 @@ void TestDatabase::migratesFromEveryOlderVersion()
                 "INSERT INTO sessions (id, title, created_at, last_active, message_count) VALUES "
                 "('old1', 'Old session', 100, 200, 2)")));
             QSqlQuery insert(db);
-            insert.prepare(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) VALUES "
-                                          "('old1', 'user', ?, 150)"));
+            insert.prepare(
+                QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) VALUES "
+                               "('old1', 'user', ?, 150)"));
             insert.addBindValue(blocks);
             QVERIFY(insert.exec());
-            QVERIFY(raw.exec(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) VALUES "
-                                            "('old1', 'assistant', 'Revenue grew by nine percent', 160)")));
+            QVERIFY(
+                raw.exec(QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) VALUES "
+                                        "('old1', 'assistant', 'Revenue grew by nine percent', 160)")));
             QVERIFY(raw.exec(QStringLiteral("INSERT INTO queue_items (queue_id, session_id, input) VALUES "
                                             "('q1', 'old1', '[\"later\"]')")));
         }
@@ -319,7 +321,9 @@ void TestDatabase::garbageFileIsMovedAsideWithCompanions()
     QVERIFY(!result.movedAsidePath.isEmpty());
     QVERIFY(QFileInfo(result.movedAsidePath).fileName().startsWith(QStringLiteral("caduceus.db.corrupted.")));
     // <name>.corrupted.<yyyyMMdd-hhmmss>
-    QVERIFY(QRegularExpression(QStringLiteral("\\.corrupted\\.\\d{8}-\\d{6}$")).match(result.movedAsidePath).hasMatch());
+    QVERIFY(QRegularExpression(QStringLiteral("\\.corrupted\\.\\d{8}-\\d{6}$"))
+                .match(result.movedAsidePath)
+                .hasMatch());
     QCOMPARE(fileBytes(result.movedAsidePath), garbage);
     QCOMPARE(fileBytes(result.movedAsidePath + QStringLiteral("-wal")), QByteArray(4096, 'w'));
     QVERIFY(result.error.contains(result.movedAsidePath) ||
@@ -329,7 +333,8 @@ void TestDatabase::garbageFileIsMovedAsideWithCompanions()
     // The new file works.
     SessionStore store(db);
     QVERIFY(store.createSession(newSession(QStringLiteral("fresh"))));
-    MessageRecord m = newMessage(QStringLiteral("fresh"), QStringLiteral("user"), QStringLiteral("hello again"));
+    MessageRecord m =
+        newMessage(QStringLiteral("fresh"), QStringLiteral("user"), QStringLiteral("hello again"));
     QVERIFY(store.appendMessage(m) > 0);
     QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
 }
@@ -344,7 +349,8 @@ void TestDatabase::damagedPagesAreMovedAside()
         SessionStore store(db);
         QVERIFY(store.createSession(newSession(QStringLiteral("s"))));
         for (int i = 0; i < 300; ++i) {
-            MessageRecord m = newMessage(QStringLiteral("s"), QStringLiteral("assistant"), QStringLiteral("message number %1 with some padding text").arg(i));
+            MessageRecord m = newMessage(QStringLiteral("s"), QStringLiteral("assistant"),
+                                         QStringLiteral("message number %1 with some padding text").arg(i));
             QVERIFY(store.appendMessage(m) > 0);
         }
         QSqlQuery checkpoint(db.connection());

@@ -23,7 +23,8 @@ SessionRecord newSession(const QString &id, double lastActive = 0)
     return s;
 }
 
-MessageRecord newMessage(const QString &sessionId, const QString &role, const QString &content, double timestamp = 0)
+MessageRecord newMessage(const QString &sessionId, const QString &role, const QString &content,
+                         double timestamp = 0)
 {
     MessageRecord m;
     m.sessionId = sessionId;
@@ -240,19 +241,25 @@ void TestSessionStore::listSessionsNewestFirstWithPreview()
     QVERIFY(m_store->createSession(newSession(QStringLiteral("new"), 300)));
 
     // A block-array message: the preview is its text, cut to 100 characters on one line.
-    const QString longText = QStringLiteral("Line one of a long request\nthat goes on ") + QString(150, QLatin1Char('x'));
-    const QJsonArray blocks{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), longText}},
-                            QJsonObject{{QStringLiteral("type"), QStringLiteral("image")},
-                                        {QStringLiteral("name"), QStringLiteral("a.png")},
-                                        {QStringLiteral("path"), QStringLiteral("/tmp/a.png")}}};
-    MessageRecord first = newMessage(QStringLiteral("old"), QStringLiteral("user"),
-                                     QString::fromUtf8(QJsonDocument(blocks).toJson(QJsonDocument::Compact)), 400);
+    const QString longText =
+        QStringLiteral("Line one of a long request\nthat goes on ") + QString(150, QLatin1Char('x'));
+    const QJsonArray blocks{
+        QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), longText}},
+        QJsonObject{{QStringLiteral("type"), QStringLiteral("image")},
+                    {QStringLiteral("name"), QStringLiteral("a.png")},
+                    {QStringLiteral("path"), QStringLiteral("/tmp/a.png")}}};
+    MessageRecord first =
+        newMessage(QStringLiteral("old"), QStringLiteral("user"),
+                   QString::fromUtf8(QJsonDocument(blocks).toJson(QJsonDocument::Compact)), 400);
     QVERIFY(m_store->appendMessage(first) > 0);
-    MessageRecord second = newMessage(QStringLiteral("old"), QStringLiteral("user"), QStringLiteral("second"), 401);
+    MessageRecord second =
+        newMessage(QStringLiteral("old"), QStringLiteral("user"), QStringLiteral("second"), 401);
     QVERIFY(m_store->appendMessage(second) > 0);
-    MessageRecord answer = newMessage(QStringLiteral("mid"), QStringLiteral("assistant"), QStringLiteral("hi"), 150);
+    MessageRecord answer =
+        newMessage(QStringLiteral("mid"), QStringLiteral("assistant"), QStringLiteral("hi"), 150);
     QVERIFY(m_store->appendMessage(answer) > 0);
-    MessageRecord question = newMessage(QStringLiteral("mid"), QStringLiteral("user"), QStringLiteral("Plain question"), 160);
+    MessageRecord question =
+        newMessage(QStringLiteral("mid"), QStringLiteral("user"), QStringLiteral("Plain question"), 160);
     QVERIFY(m_store->appendMessage(question) > 0);
 
     const QList<SessionRecord> sessions = m_store->listSessions();
@@ -288,12 +295,16 @@ void TestSessionStore::deleteSessionCascades()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("doomed"))));
     QVERIFY(m_store->createSession(newSession(QStringLiteral("kept"))));
-    MessageRecord m = newMessage(QStringLiteral("doomed"), QStringLiteral("user"), QStringLiteral("remember the walrus"));
+    MessageRecord m =
+        newMessage(QStringLiteral("doomed"), QStringLiteral("user"), QStringLiteral("remember the walrus"));
     QVERIFY(m_store->appendMessage(m) > 0);
-    MessageRecord k = newMessage(QStringLiteral("kept"), QStringLiteral("user"), QStringLiteral("remember the walrus too"));
+    MessageRecord k =
+        newMessage(QStringLiteral("kept"), QStringLiteral("user"), QStringLiteral("remember the walrus too"));
     QVERIFY(m_store->appendMessage(k) > 0);
-    QVERIFY(m_store->upsertRun(newRun(QStringLiteral("r1"), QStringLiteral("doomed"), QStringLiteral("running"), 1)));
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("doomed"), QStringLiteral("q1"), QStringLiteral("later"))));
+    QVERIFY(m_store->upsertRun(
+        newRun(QStringLiteral("r1"), QStringLiteral("doomed"), QStringLiteral("running"), 1)));
+    QVERIFY(m_store->enqueue(
+        newQueueItem(QStringLiteral("doomed"), QStringLiteral("q1"), QStringLiteral("later"))));
     CompressionSnapshot snap;
     snap.sessionId = QStringLiteral("doomed");
     snap.summary = QStringLiteral("summary");
@@ -319,7 +330,8 @@ void TestSessionStore::appendMessageSetsIdAndBumpsSession()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"), 100)));
     MessageRecord a = newMessage(QStringLiteral("s1"), QStringLiteral("user"), QStringLiteral("one"), 500);
-    MessageRecord b = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("two"), 400);
+    MessageRecord b =
+        newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("two"), 400);
     const qint64 idA = m_store->appendMessage(a);
     QVERIFY(idA > 0);
     QCOMPARE(a.id, idA);
@@ -351,13 +363,15 @@ void TestSessionStore::appendMessageToMissingSessionFails()
 void TestSessionStore::messageRoundTripsEveryField()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
-    MessageRecord m = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("Answer ✓ 答案"), 123.25);
+    MessageRecord m = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"),
+                                 QStringLiteral("Answer ✓ 答案"), 123.25);
     m.reasoning = QStringLiteral("thinking…");
-    m.toolCalls = QJsonArray{QJsonObject{
-        {QStringLiteral("id"), QStringLiteral("call_1")},
-        {QStringLiteral("type"), QStringLiteral("function")},
-        {QStringLiteral("function"), QJsonObject{{QStringLiteral("name"), QStringLiteral("terminal")},
-                                                 {QStringLiteral("arguments"), QStringLiteral("{\"command\":\"ls\"}")}}}}};
+    m.toolCalls = QJsonArray{
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("call_1")},
+                    {QStringLiteral("type"), QStringLiteral("function")},
+                    {QStringLiteral("function"),
+                     QJsonObject{{QStringLiteral("name"), QStringLiteral("terminal")},
+                                 {QStringLiteral("arguments"), QStringLiteral("{\"command\":\"ls\"}")}}}}};
     m.toolCallId = QStringLiteral("call_0");
     m.toolName = QStringLiteral("terminal");
     m.status = QString::fromLatin1(MessageStatus::Streaming);
@@ -384,7 +398,8 @@ void TestSessionStore::messageRoundTripsEveryField()
 void TestSessionStore::updateMessageAndText()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
-    MessageRecord m = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("par"), 10);
+    MessageRecord m =
+        newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("par"), 10);
     m.status = QString::fromLatin1(MessageStatus::Streaming);
     QVERIFY(m_store->appendMessage(m) > 0);
 
@@ -419,9 +434,11 @@ void TestSessionStore::messagesWithStatusFindsInterruptedTurns()
     QVERIFY(m_store->createSession(newSession(QStringLiteral("a"))));
     QVERIFY(m_store->createSession(newSession(QStringLiteral("b"))));
     MessageRecord done = newMessage(QStringLiteral("a"), QStringLiteral("assistant"), QStringLiteral("done"));
-    MessageRecord open1 = newMessage(QStringLiteral("a"), QStringLiteral("assistant"), QStringLiteral("half"));
+    MessageRecord open1 =
+        newMessage(QStringLiteral("a"), QStringLiteral("assistant"), QStringLiteral("half"));
     open1.status = QString::fromLatin1(MessageStatus::Streaming);
-    MessageRecord open2 = newMessage(QStringLiteral("b"), QStringLiteral("assistant"), QStringLiteral("other half"));
+    MessageRecord open2 =
+        newMessage(QStringLiteral("b"), QStringLiteral("assistant"), QStringLiteral("other half"));
     open2.status = QString::fromLatin1(MessageStatus::Streaming);
     QVERIFY(m_store->appendMessage(done) > 0);
     QVERIFY(m_store->appendMessage(open1) > 0);
@@ -439,19 +456,21 @@ void TestSessionStore::pagingTenThousandMessages()
     QElapsedTimer appendTimer;
     appendTimer.start();
     for (int i = 0; i < total; ++i) {
-        MessageRecord m = newMessage(QStringLiteral("big"), i % 2 ? QStringLiteral("assistant") : QStringLiteral("user"),
-                                     QStringLiteral("Message %1: the quick brown fox jumps over the lazy dog").arg(i),
-                                     1000 + i);
+        MessageRecord m = newMessage(
+            QStringLiteral("big"), i % 2 ? QStringLiteral("assistant") : QStringLiteral("user"),
+            QStringLiteral("Message %1: the quick brown fox jumps over the lazy dog").arg(i), 1000 + i);
         QVERIFY(m_store->appendMessage(m) > 0);
         if (i % 1000 == 0) { // interleave another session so ids of "big" are not contiguous
-            MessageRecord o = newMessage(QStringLiteral("other"), QStringLiteral("user"), QStringLiteral("noise"));
+            MessageRecord o =
+                newMessage(QStringLiteral("other"), QStringLiteral("user"), QStringLiteral("noise"));
             QVERIFY(m_store->appendMessage(o) > 0);
         }
     }
     const double appendMs = double(appendTimer.nsecsElapsed()) / 1e6 / (total + 10);
 
     // Streaming updates: the per-token write path.
-    MessageRecord streaming = newMessage(QStringLiteral("big"), QStringLiteral("assistant"), QString(), 99999);
+    MessageRecord streaming =
+        newMessage(QStringLiteral("big"), QStringLiteral("assistant"), QString(), 99999);
     streaming.status = QString::fromLatin1(MessageStatus::Streaming);
     QVERIFY(m_store->appendMessage(streaming) > 0);
     QString text;
@@ -493,18 +512,21 @@ void TestSessionStore::pagingTenThousandMessages()
     }
     QCOMPARE(seen.size(), total + 1);
     QCOMPARE(QSet<qint64>(seen.begin(), seen.end()).size(), total + 1);
-    QCOMPARE(m_store->message(seen.first())->content, QStringLiteral("Message 0: the quick brown fox jumps over the lazy dog"));
+    QCOMPARE(m_store->message(seen.first())->content,
+             QStringLiteral("Message 0: the quick brown fox jumps over the lazy dog"));
 
     // The page query walks the (session_id, id) index backwards; it never scans the table.
     QSqlQuery plan(m_db->connection());
-    QVERIFY(plan.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE session_id = 'big' AND id < 500 "
-                                     "ORDER BY id DESC LIMIT 50")));
+    QVERIFY(plan.exec(
+        QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE session_id = 'big' AND id < 500 "
+                       "ORDER BY id DESC LIMIT 50")));
     QStringList steps;
     while (plan.next())
         steps << plan.value(3).toString();
-    QVERIFY2(steps.join(QLatin1Char(' ')).contains(QStringLiteral("USING COVERING INDEX messages_by_session")) ||
-                 steps.join(QLatin1Char(' ')).contains(QStringLiteral("USING INDEX messages_by_session")),
-             qPrintable(steps.join(QStringLiteral(" | "))));
+    QVERIFY2(
+        steps.join(QLatin1Char(' ')).contains(QStringLiteral("USING COVERING INDEX messages_by_session")) ||
+            steps.join(QLatin1Char(' ')).contains(QStringLiteral("USING INDEX messages_by_session")),
+        qPrintable(steps.join(QStringLiteral(" | "))));
     QVERIFY(!steps.join(QLatin1Char(' ')).contains(QStringLiteral("TEMP B-TREE")));
 
     qInfo("append %.3f ms/message, streaming update %.3f ms, first page of 50 in %.2f ms, %d pages", appendMs,
@@ -523,30 +545,37 @@ void TestSessionStore::replaceRunMessagesSwapsOnlyThatRun()
         m.runId = runId;
         return m_store->appendMessage(m);
     };
-    const qint64 user1 = add(QStringLiteral("user"), QStringLiteral("first question"), QStringLiteral("r1"), 11);
+    const qint64 user1 =
+        add(QStringLiteral("user"), QStringLiteral("first question"), QStringLiteral("r1"), 11);
     add(QStringLiteral("assistant"), QStringLiteral("streamed answer"), QStringLiteral("r1"), 12);
     add(QStringLiteral("tool"), QStringLiteral("streamed tool"), QStringLiteral("r1"), 13);
-    const qint64 user2 = add(QStringLiteral("user"), QStringLiteral("second question"), QStringLiteral("r2"), 14);
-    const qint64 answer2 = add(QStringLiteral("assistant"), QStringLiteral("second answer"), QStringLiteral("r2"), 15);
+    const qint64 user2 =
+        add(QStringLiteral("user"), QStringLiteral("second question"), QStringLiteral("r2"), 14);
+    const qint64 answer2 =
+        add(QStringLiteral("assistant"), QStringLiteral("second answer"), QStringLiteral("r2"), 15);
     QCOMPARE(m_store->messageCount(QStringLiteral("s1")), 5);
 
     QList<MessageRecord> synced;
-    MessageRecord call = newMessage(QString(), QStringLiteral("assistant"), QStringLiteral("Let me look."), 12);
+    MessageRecord call =
+        newMessage(QString(), QStringLiteral("assistant"), QStringLiteral("Let me look."), 12);
     call.toolCalls = QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("call_1")}}};
     MessageRecord result = newMessage(QString(), QStringLiteral("tool"), QStringLiteral("README.md"), 12.5);
     result.toolCallId = QStringLiteral("call_1");
-    MessageRecord final = newMessage(QString(), QStringLiteral("assistant"), QStringLiteral("The folder has a README."), 13);
+    MessageRecord final =
+        newMessage(QString(), QStringLiteral("assistant"), QStringLiteral("The folder has a README."), 13);
     synced << call << result << final;
-    QVERIFY2(m_store->replaceRunMessages(QStringLiteral("s1"), QStringLiteral("r1"), synced), qPrintable(m_store->lastError()));
+    QVERIFY2(m_store->replaceRunMessages(QStringLiteral("s1"), QStringLiteral("r1"), synced),
+             qPrintable(m_store->lastError()));
     for (const MessageRecord &m : synced) {
         QVERIFY(m.id > answer2); // new ids, never reused
         QCOMPARE(m.runId, QStringLiteral("r1"));
         QCOMPARE(m.sessionId, QStringLiteral("s1"));
     }
     const QList<MessageRecord> rows = m_store->messages(QStringLiteral("s1"));
-    QCOMPARE(contentsOf(rows), (QStringList{QStringLiteral("first question"), QStringLiteral("second question"),
-                                            QStringLiteral("second answer"), QStringLiteral("Let me look."),
-                                            QStringLiteral("README.md"), QStringLiteral("The folder has a README.")}));
+    QCOMPARE(contentsOf(rows),
+             (QStringList{QStringLiteral("first question"), QStringLiteral("second question"),
+                          QStringLiteral("second answer"), QStringLiteral("Let me look."),
+                          QStringLiteral("README.md"), QStringLiteral("The folder has a README.")}));
     QCOMPARE(rows.at(0).id, user1);
     QCOMPARE(rows.at(1).id, user2);
     QCOMPARE(rows.at(3).toolCalls.size(), 1);
@@ -567,7 +596,8 @@ void TestSessionStore::replaceRunMessagesIsAtomic()
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
     MessageRecord user = newMessage(QStringLiteral("s1"), QStringLiteral("user"), QStringLiteral("question"));
     user.runId = QStringLiteral("r1");
-    MessageRecord streamed = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("streamed text"));
+    MessageRecord streamed =
+        newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("streamed text"));
     streamed.runId = QStringLiteral("r1");
     QVERIFY(m_store->appendMessage(user) > 0);
     QVERIFY(m_store->appendMessage(streamed) > 0);
@@ -575,12 +605,14 @@ void TestSessionStore::replaceRunMessagesIsAtomic()
 
     // The database refuses the second row half-way through the swap.
     QSqlQuery trap(m_db->connection());
-    QVERIFY(trap.exec(QStringLiteral("CREATE TEMP TRIGGER refuse_marker BEFORE INSERT ON main.messages "
-                                     "WHEN new.content = 'explode' BEGIN SELECT RAISE(ABORT, 'refused by test'); END")));
+    QVERIFY(trap.exec(
+        QStringLiteral("CREATE TEMP TRIGGER refuse_marker BEFORE INSERT ON main.messages "
+                       "WHEN new.content = 'explode' BEGIN SELECT RAISE(ABORT, 'refused by test'); END")));
     QList<MessageRecord> rows{newMessage(QString(), QStringLiteral("assistant"), QStringLiteral("fine row")),
                               newMessage(QString(), QStringLiteral("assistant"), QStringLiteral("explode"))};
     QVERIFY(!m_store->replaceRunMessages(QStringLiteral("s1"), QStringLiteral("r1"), rows));
-    QVERIFY2(m_store->lastError().contains(QStringLiteral("refused by test")), qPrintable(m_store->lastError()));
+    QVERIFY2(m_store->lastError().contains(QStringLiteral("refused by test")),
+             qPrintable(m_store->lastError()));
     QCOMPARE(rows.at(0).id, 0); // nothing written back
     const QList<MessageRecord> after = m_store->messages(QStringLiteral("s1"));
     QCOMPARE(idsOf(after), idsOf(before));
@@ -592,8 +624,9 @@ void TestSessionStore::replaceRunMessagesIsAtomic()
     // The store is usable afterwards (no transaction left open).
     QVERIFY(trap.exec(QStringLiteral("DROP TRIGGER temp.refuse_marker")));
     QVERIFY(m_store->replaceRunMessages(QStringLiteral("s1"), QStringLiteral("r1"), rows));
-    QCOMPARE(contentsOf(m_store->messages(QStringLiteral("s1"))),
-             (QStringList{QStringLiteral("question"), QStringLiteral("fine row"), QStringLiteral("explode")}));
+    QCOMPARE(
+        contentsOf(m_store->messages(QStringLiteral("s1"))),
+        (QStringList{QStringLiteral("question"), QStringLiteral("fine row"), QStringLiteral("explode")}));
 }
 
 void TestSessionStore::replaceRunMessagesRejectsUserRows()
@@ -615,9 +648,12 @@ void TestSessionStore::runsUpsertAndQueries()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s2"))));
-    QVERIFY(m_store->upsertRun(newRun(QStringLiteral("r1"), QStringLiteral("s1"), QStringLiteral("running"), 10)));
-    QVERIFY(m_store->upsertRun(newRun(QStringLiteral("r2"), QStringLiteral("s1"), QStringLiteral("starting"), 20)));
-    QVERIFY(m_store->upsertRun(newRun(QStringLiteral("r3"), QStringLiteral("s2"), QStringLiteral("completed"), 5)));
+    QVERIFY(m_store->upsertRun(
+        newRun(QStringLiteral("r1"), QStringLiteral("s1"), QStringLiteral("running"), 10)));
+    QVERIFY(m_store->upsertRun(
+        newRun(QStringLiteral("r2"), QStringLiteral("s1"), QStringLiteral("starting"), 20)));
+    QVERIFY(m_store->upsertRun(
+        newRun(QStringLiteral("r3"), QStringLiteral("s2"), QStringLiteral("completed"), 5)));
 
     RunRecord finished = *m_store->run(QStringLiteral("r1"));
     QCOMPARE(finished.agentSessionId, QStringLiteral("eph_r1"));
@@ -647,9 +683,11 @@ void TestSessionStore::runsUpsertAndQueries()
     QCOMPARE(runIds(m_store->runsWithStatus({QStringLiteral("failed"), QStringLiteral("completed")})),
              (QStringList{QStringLiteral("r3"), QStringLiteral("r1")}));
     QVERIFY(m_store->runsWithStatus({}).isEmpty());
-    QCOMPARE(runIds(m_store->runsForSession(QStringLiteral("s1"))), (QStringList{QStringLiteral("r1"), QStringLiteral("r2")}));
+    QCOMPARE(runIds(m_store->runsForSession(QStringLiteral("s1"))),
+             (QStringList{QStringLiteral("r1"), QStringLiteral("r2")}));
 
-    QVERIFY(!m_store->upsertRun(newRun(QStringLiteral("r9"), QStringLiteral("ghost"), QStringLiteral("running"), 1)));
+    QVERIFY(!m_store->upsertRun(
+        newRun(QStringLiteral("r9"), QStringLiteral("ghost"), QStringLiteral("running"), 1)));
     QVERIFY(!m_store->upsertRun(newRun(QString(), QStringLiteral("s1"), QStringLiteral("running"), 1)));
 }
 
@@ -659,12 +697,17 @@ void TestSessionStore::queueIsFifoAndEditable()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s2"))));
-    const QJsonArray blocks{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), QStringLiteral("see file")}},
-                            QJsonObject{{QStringLiteral("type"), QStringLiteral("file")}, {QStringLiteral("path"), QStringLiteral("/tmp/f.txt")}}};
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s2"), QStringLiteral("z"), QStringLiteral("other session"))));
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("c"), QStringLiteral("first"))));
+    const QJsonArray blocks{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                        {QStringLiteral("text"), QStringLiteral("see file")}},
+                            QJsonObject{{QStringLiteral("type"), QStringLiteral("file")},
+                                        {QStringLiteral("path"), QStringLiteral("/tmp/f.txt")}}};
+    QVERIFY(m_store->enqueue(
+        newQueueItem(QStringLiteral("s2"), QStringLiteral("z"), QStringLiteral("other session"))));
+    QVERIFY(
+        m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("c"), QStringLiteral("first"))));
     QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("a"), blocks)));
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("b"), QStringLiteral("third"))));
+    QVERIFY(
+        m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("b"), QStringLiteral("third"))));
 
     QList<QueueItem> items = m_store->queue(QStringLiteral("s1"));
     QCOMPARE(queueIdsOf(items), (QStringList{QStringLiteral("c"), QStringLiteral("a"), QStringLiteral("b")}));
@@ -684,14 +727,16 @@ void TestSessionStore::queueIsFifoAndEditable()
 
     // Cancelling from the middle.
     QVERIFY(m_store->removeQueued(QStringLiteral("s1"), QStringLiteral("a")));
-    QCOMPARE(queueIdsOf(m_store->queue(QStringLiteral("s1"))), (QStringList{QStringLiteral("c"), QStringLiteral("b")}));
+    QCOMPARE(queueIdsOf(m_store->queue(QStringLiteral("s1"))),
+             (QStringList{QStringLiteral("c"), QStringLiteral("b")}));
     QVERIFY(!m_store->removeQueued(QStringLiteral("s1"), QStringLiteral("a")));
     QVERIFY(m_store->lastError().contains(QStringLiteral("not queued")));
     QVERIFY(!m_store->removeQueued(QStringLiteral("s1"), QStringLiteral("z"))); // belongs to s2
     QVERIFY(!m_store->updateQueued(QStringLiteral("a"), QJsonValue(QStringLiteral("too late"))));
 
     // A new item goes to the end even after removals.
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("a"), QStringLiteral("back again"))));
+    QVERIFY(m_store->enqueue(
+        newQueueItem(QStringLiteral("s1"), QStringLiteral("a"), QStringLiteral("back again"))));
     QCOMPARE(queueIdsOf(m_store->queue(QStringLiteral("s1"))),
              (QStringList{QStringLiteral("c"), QStringLiteral("b"), QStringLiteral("a")}));
     QVERIFY(m_store->removeQueued(QStringLiteral("s2"), QStringLiteral("z")));
@@ -702,19 +747,24 @@ void TestSessionStore::queueRejectsDuplicatesAndUnknownSessions()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
     QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q"), QStringLiteral("one"))));
-    QVERIFY(!m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q"), QStringLiteral("two"))));
-    QVERIFY2(m_store->lastError().contains(QStringLiteral("already queued")), qPrintable(m_store->lastError()));
+    QVERIFY(
+        !m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q"), QStringLiteral("two"))));
+    QVERIFY2(m_store->lastError().contains(QStringLiteral("already queued")),
+             qPrintable(m_store->lastError()));
     QCOMPARE(m_store->queue(QStringLiteral("s1")).size(), 1);
     QCOMPARE(m_store->queue(QStringLiteral("s1")).first().input.toString(), QStringLiteral("one"));
-    QVERIFY(!m_store->enqueue(newQueueItem(QStringLiteral("ghost"), QStringLiteral("q"), QStringLiteral("x"))));
+    QVERIFY(
+        !m_store->enqueue(newQueueItem(QStringLiteral("ghost"), QStringLiteral("q"), QStringLiteral("x"))));
     QVERIFY(!m_store->enqueue(newQueueItem(QStringLiteral("s1"), QString(), QStringLiteral("x"))));
 }
 
 void TestSessionStore::queuePersistsAcrossReopen()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q1"), QStringLiteral("one"))));
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q2"), QStringLiteral("two"))));
+    QVERIFY(
+        m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q1"), QStringLiteral("one"))));
+    QVERIFY(
+        m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q2"), QStringLiteral("two"))));
     QVERIFY(m_store->removeQueued(QStringLiteral("s1"), QStringLiteral("q1")));
     delete m_store;
     m_store = nullptr;
@@ -723,7 +773,8 @@ void TestSessionStore::queuePersistsAcrossReopen()
     QVERIFY(m_db->open(m_path).ok);
     m_store = new SessionStore(*m_db);
     QCOMPARE(m_store->sessionsWithQueue(), QStringList{QStringLiteral("s1")});
-    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q3"), QStringLiteral("three"))));
+    QVERIFY(
+        m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q3"), QStringLiteral("three"))));
     const QList<QueueItem> items = m_store->queue(QStringLiteral("s1"));
     QCOMPARE(queueIdsOf(items), (QStringList{QStringLiteral("q2"), QStringLiteral("q3")}));
     QCOMPARE(items.first().input.toString(), QStringLiteral("two"));
@@ -779,7 +830,8 @@ void TestSessionStore::agentDeletesAreScheduledAndRetried()
     QCOMPARE(due.at(1).profile, QStringLiteral("default"));
 
     // A failure postpones the item; it comes back once its time has come.
-    QVERIFY(m_store->markAgentDeleteFailed(QStringLiteral("eph_a"), QStringLiteral("agent offline"), now + 60));
+    QVERIFY(
+        m_store->markAgentDeleteFailed(QStringLiteral("eph_a"), QStringLiteral("agent offline"), now + 60));
     due = m_store->dueAgentDeletes(now);
     QCOMPARE(due.size(), 1);
     QCOMPARE(due.first().agentSessionId, QStringLiteral("eph_b"));
@@ -789,7 +841,8 @@ void TestSessionStore::agentDeletesAreScheduledAndRetried()
     QCOMPARE(due.last().attempts, 1);
     QCOMPARE(due.last().lastError, QStringLiteral("agent offline"));
     QCOMPARE(due.last().nextAttemptAt, now + 60);
-    QVERIFY(m_store->markAgentDeleteFailed(QStringLiteral("eph_a"), QStringLiteral("still offline"), now + 300));
+    QVERIFY(
+        m_store->markAgentDeleteFailed(QStringLiteral("eph_a"), QStringLiteral("still offline"), now + 300));
     QCOMPARE(m_store->dueAgentDeletes(now + 400).last().attempts, 2);
 
     QVERIFY(m_store->markAgentDeleteDone(QStringLiteral("eph_b")));
@@ -815,7 +868,8 @@ void TestSessionStore::searchFindsWordsNewestFirst()
                                      QStringLiteral("How do I configure the nginx reverse proxy?"), 100);
     MessageRecord newer = newMessage(QStringLiteral("b"), QStringLiteral("assistant"),
                                      QStringLiteral("Your nginx config needs a proxy_pass line."), 200);
-    MessageRecord unrelated = newMessage(QStringLiteral("b"), QStringLiteral("user"), QStringLiteral("thanks"), 300);
+    MessageRecord unrelated =
+        newMessage(QStringLiteral("b"), QStringLiteral("user"), QStringLiteral("thanks"), 300);
     QVERIFY(m_store->appendMessage(older) > 0);
     QVERIFY(m_store->appendMessage(newer) > 0);
     QVERIFY(m_store->appendMessage(unrelated) > 0);
@@ -857,7 +911,8 @@ void TestSessionStore::searchQuotesUserSyntax()
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
     MessageRecord tricky = newMessage(QStringLiteral("s1"), QStringLiteral("user"),
                                       QStringLiteral("the string foo\"bar OR baz sits in C:\\temp\\x"), 10);
-    MessageRecord plain = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("nothing odd here"), 11);
+    MessageRecord plain =
+        newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("nothing odd here"), 11);
     QVERIFY(m_store->appendMessage(tricky) > 0);
     QVERIFY(m_store->appendMessage(plain) > 0);
 
@@ -872,9 +927,11 @@ void TestSessionStore::searchQuotesUserSyntax()
 void TestSessionStore::searchCjk()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
-    MessageRecord zh = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"),
-                                  QStringLiteral("Done: the build folder is gone. 清理完成。构建目录已删除"), 10);
-    MessageRecord ja = newMessage(QStringLiteral("s1"), QStringLiteral("user"), QStringLiteral("ビルドフォルダを削除してください"), 11);
+    MessageRecord zh =
+        newMessage(QStringLiteral("s1"), QStringLiteral("assistant"),
+                   QStringLiteral("Done: the build folder is gone. 清理完成。构建目录已删除"), 10);
+    MessageRecord ja = newMessage(QStringLiteral("s1"), QStringLiteral("user"),
+                                  QStringLiteral("ビルドフォルダを削除してください"), 11);
     QVERIFY(m_store->appendMessage(zh) > 0);
     QVERIFY(m_store->appendMessage(ja) > 0);
 
@@ -920,7 +977,8 @@ void TestSessionStore::searchContentBlocksByTheirText()
 void TestSessionStore::searchFollowsUpdatesAndDeletes()
 {
     QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
-    MessageRecord m = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"), QStringLiteral("draft about zebras"), 10);
+    MessageRecord m = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"),
+                                 QStringLiteral("draft about zebras"), 10);
     m.status = QString::fromLatin1(MessageStatus::Streaming);
     QVERIFY(m_store->appendMessage(m) > 0);
     // A streaming answer is not indexed on every flush, only once it is final.
@@ -941,7 +999,8 @@ void TestSessionStore::searchFollowsUpdatesAndDeletes()
     QCOMPARE(m_store->search(QStringLiteral("penguins")).size(), 1);
 
     QList<MessageRecord> none;
-    MessageRecord runRow = newMessage(QStringLiteral("s1"), QStringLiteral("tool"), QStringLiteral("tool output with walruses"), 11);
+    MessageRecord runRow = newMessage(QStringLiteral("s1"), QStringLiteral("tool"),
+                                      QStringLiteral("tool output with walruses"), 11);
     runRow.runId = QStringLiteral("r1");
     QVERIFY(m_store->appendMessage(runRow) > 0);
     QCOMPARE(m_store->search(QStringLiteral("walruses")).size(), 1);
@@ -951,7 +1010,8 @@ void TestSessionStore::searchFollowsUpdatesAndDeletes()
     // The index agrees with the table after all of this.
     QSqlQuery check(m_db->connection());
     if (m_db->hasFts5())
-        QVERIFY2(check.exec(QStringLiteral("INSERT INTO messages_search(messages_search, rank) VALUES ('integrity-check', 1)")),
+        QVERIFY2(check.exec(QStringLiteral(
+                     "INSERT INTO messages_search(messages_search, rank) VALUES ('integrity-check', 1)")),
                  qPrintable(check.lastError().text()));
 }
 
