@@ -16,9 +16,10 @@ Socket::Socket(SocketConnection *connection, SocketServer *server, const QString
 
 Socket::~Socket()
 {
-    // Callers waiting for an ack learn that it will not come.
-    while (!m_pendingAcks.empty())
-        failAck(m_pendingAcks.begin());
+    // Only reached without release() when the whole server is torn down: the namespaces that made
+    // these callbacks may be half gone, so the callbacks are dropped uncalled.
+    for (auto &[id, pending] : m_pendingAcks)
+        delete pending.timer;
 }
 
 QUrlQuery Socket::query() const

@@ -26,6 +26,7 @@ class Socket : public QObject
     Q_OBJECT
 public:
     // acknowledged is false when the client went away, the wait timed out, or too many acks were pending.
+    // Pending callbacks are dropped uncalled only when the whole server is destroyed.
     using AckResultCallback = std::function<void(bool acknowledged, const SocketPayload &args)>;
 
     ~Socket() override;
