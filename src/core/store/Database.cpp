@@ -206,8 +206,8 @@ Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &resu
     m_trigram = support.trigram;
     if (!m_fts5) {
         result.warning =
-            QStringLiteral("This system's SQLite has no FTS5 full-text search: searching chats works "
-                           "but is slower (plain text scan).");
+            QStringLiteral("Full-text search (SQLite FTS5) is not available with this system's "
+                           "SQLite: searching chats still works, but more slowly (plain text scan).");
     }
     return Attempt::Opened;
 }

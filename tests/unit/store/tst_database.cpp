@@ -4,13 +4,16 @@
 #include "store/SessionStore.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSemaphore>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace caduceus::store;
 
@@ -92,6 +95,47 @@ QStringList filesIn(const QString &folder)
     return QDir(folder).entryList(QDir::Files, QDir::Name);
 }
 
+// Another program holding the database exclusively from its own thread until told (or timed) to let go.
+class ExclusiveHolder : public QThread
+{
+public:
+    ExclusiveHolder(const QString &path, int holdMs) : m_path(path), m_holdMs(holdMs) {}
+    ~ExclusiveHolder() override
+    {
+        letGo.release();
+        wait();
+    }
+    QSemaphore locked;
+    QSemaphore letGo;
+    bool lockTaken = false;
+
+protected:
+    void run() override
+    {
+        const QString name = QStringLiteral("exclusive-holder");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(m_path);
+            db.open();
+            QSqlQuery query(db);
+            lockTaken =
+                query.exec(QStringLiteral("PRAGMA locking_mode = EXCLUSIVE")) &&
+                query.exec(QStringLiteral("BEGIN EXCLUSIVE")) &&
+                query.exec(QStringLiteral("INSERT INTO sessions (id) VALUES ('from-the-other-program')"));
+            locked.release();
+            letGo.tryAcquire(1, m_holdMs);
+            query.exec(QStringLiteral("COMMIT"));
+            query.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+
+private:
+    QString m_path;
+    int m_holdMs;
+};
+
 } // namespace
 
 class TestDatabase : public QObject
@@ -110,6 +154,8 @@ private Q_SLOTS:
     void garbageFileIsMovedAsideWithCompanions();
     void damagedPagesAreMovedAside();
     void duplicateConnectionNameIsAnError();
+    void briefLockIsWaitedFor();
+    void lockedFileIsReportedNotMovedAside();
     void defaultPathHonoursEnvironment();
     void statementCacheReusesPreparedQueries();
 };
@@ -371,6 +417,52 @@ void TestDatabase::damagedPagesAreMovedAside()
     SessionStore store(db);
     QVERIFY(store.listSessions().isEmpty());
     QVERIFY(store.createSession(newSession(QStringLiteral("after"))));
+}
+
+void TestDatabase::briefLockIsWaitedFor()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("caduceus.db"));
+    {
+        Database db;
+        QVERIFY(db.open(path).ok);
+    }
+    ExclusiveHolder other(path, 300);
+    other.start();
+    other.locked.acquire();
+    QVERIFY(other.lockTaken);
+    Database db;
+    const Database::OpenResult result = db.open(path);
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QVERIFY(SessionStore(db).session(QStringLiteral("from-the-other-program")));
+}
+
+void TestDatabase::lockedFileIsReportedNotMovedAside()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("caduceus.db"));
+    {
+        Database db;
+        QVERIFY(db.open(path).ok);
+        QVERIFY(SessionStore(db).createSession(newSession(QStringLiteral("mine"))));
+    }
+    ExclusiveHolder other(path, 60000);
+    other.start();
+    other.locked.acquire();
+    QVERIFY(other.lockTaken);
+    QElapsedTimer timer;
+    timer.start();
+    Database db;
+    const Database::OpenResult result = db.open(path);
+    QVERIFY(!result.ok);
+    QVERIFY2(result.error.contains(QStringLiteral("in use by another program")), qPrintable(result.error));
+    QVERIFY(result.movedAsidePath.isEmpty());
+    QVERIFY(timer.elapsed() < 20000);
+    other.letGo.release();
+    QVERIFY(other.wait(5000));
+    QCOMPARE(filesIn(dir.path()).filter(QStringLiteral("corrupted")), QStringList());
+    QVERIFY(db.open(path).ok);
+    QVERIFY(SessionStore(db).session(QStringLiteral("mine")));
 }
 
 void TestDatabase::duplicateConnectionNameIsAnError()

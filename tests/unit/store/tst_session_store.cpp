@@ -127,6 +127,7 @@ private Q_SLOTS:
     void searchCjk();
     void searchContentBlocksByTheirText();
     void searchFollowsUpdatesAndDeletes();
+    void searchWithoutUsableFtsFallsBackToText();
 
 private:
     QTemporaryDir *m_dir = nullptr;
@@ -1013,6 +1014,54 @@ void TestSessionStore::searchFollowsUpdatesAndDeletes()
         QVERIFY2(check.exec(QStringLiteral(
                      "INSERT INTO messages_search(messages_search, rank) VALUES ('integrity-check', 1)")),
                  qPrintable(check.lastError().text()));
+}
+
+void TestSessionStore::searchWithoutUsableFtsFallsBackToText()
+{
+    if (!m_db->hasFts5())
+        QSKIP("this SQLite has no FTS5: every other search test already ran on the fallback");
+    QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
+    MessageRecord before = newMessage(QStringLiteral("s1"), QStringLiteral("user"),
+                                      QStringLiteral("indexed before the move"), 1);
+    QVERIFY(m_store->appendMessage(before) > 0);
+    delete m_store;
+    m_store = nullptr;
+    m_db->close();
+
+    // The file moves to an SQLite that cannot load its index (here: the index names a tokenizer nobody has).
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw-edit"));
+        raw.setDatabaseName(m_path);
+        QVERIFY(raw.open());
+        QSqlQuery edit(raw);
+        QVERIFY(edit.exec(QStringLiteral("PRAGMA writable_schema = ON")));
+        QVERIFY(edit.exec(QStringLiteral("UPDATE sqlite_master SET sql = replace(replace(sql, 'trigram', "
+                                         "'no_such_tokenizer'), 'unicode61', 'no_such_tokenizer') "
+                                         "WHERE name = 'messages_search'")));
+        QCOMPARE(edit.numRowsAffected(), 1);
+        edit.finish();
+        raw.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw-edit"));
+
+    const Database::OpenResult result = m_db->open(m_path);
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QVERIFY(!m_db->hasFts5());
+    QVERIFY2(result.warning.contains(QStringLiteral("FTS5")), qPrintable(result.warning));
+    m_store = new SessionStore(*m_db);
+
+    // Writes do not go through the broken index, and search still finds old and new text.
+    MessageRecord after = newMessage(QStringLiteral("s1"), QStringLiteral("assistant"),
+                                     QStringLiteral("written after the move"), 2);
+    QVERIFY2(m_store->appendMessage(after) > 0, qPrintable(m_store->lastError()));
+    QVERIFY(m_store->updateMessageText(after.id, QStringLiteral("written after the move, edited"), QString(),
+                                       QStringLiteral("complete")));
+    QList<SearchHit> hits = m_store->search(QStringLiteral("move"));
+    QCOMPARE(hits.size(), 2);
+    QCOMPARE(hits.first().messageId, after.id);
+    QVERIFY2(hits.first().snippet.contains(QStringLiteral("[[move]]")), qPrintable(hits.first().snippet));
+    QCOMPARE(m_store->search(QStringLiteral("indexed \"before")).size(), 0);
+    QCOMPARE(m_store->search(QStringLiteral("INDEXED before")).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSessionStore)
