@@ -9,8 +9,7 @@
 
 namespace caduceus::relay {
 
-template <typename T>
-class Decoded
+template <typename T> class Decoded
 {
 public:
     static Decoded success(T value)

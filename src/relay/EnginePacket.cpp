@@ -38,7 +38,8 @@ Decoded<EnginePacket> EnginePacket::decodeText(const QByteArray &frame)
         return Decoded<EnginePacket>::failure(QStringLiteral("empty packet"));
     const char first = frame.at(0);
     if (first == BinaryPrefix) {
-        const auto decoded = QByteArray::fromBase64Encoding(frame.mid(1), QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded =
+            QByteArray::fromBase64Encoding(frame.mid(1), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
             return Decoded<EnginePacket>::failure(QStringLiteral("invalid base64 in binary packet"));
         return Decoded<EnginePacket>::success(binaryMessage(*decoded));

@@ -8,7 +8,8 @@
 
 namespace caduceus::relay {
 
-enum class EnginePacketType : quint8 {
+enum class EnginePacketType : quint8
+{
     Open = 0,
     Close = 1,
     Ping = 2,

@@ -28,7 +28,8 @@ Decoded<QList<EnginePacket>> EnginePayload::decode(const QByteArray &body, int m
             end = body.size();
         auto packet = EnginePacket::decodeText(body.mid(start, end - start));
         if (!packet)
-            return Result::failure(QStringLiteral("packet %1 of payload: %2").arg(packets.size() + 1).arg(packet.error()));
+            return Result::failure(
+                QStringLiteral("packet %1 of payload: %2").arg(packets.size() + 1).arg(packet.error()));
         packets.append(std::move(packet.value()));
         start = end + 1;
     }

@@ -19,7 +19,8 @@ Q_LOGGING_CATEGORY(lcEngineServer, "caduceus.relay.engine")
 namespace {
 
 // Error codes of the reference server, so clients that inspect them understand ours.
-enum EngineErrorCode {
+enum EngineErrorCode
+{
     TransportUnknown = 0,
     UnknownSid = 1,
     BadHandshakeMethod = 2,
@@ -30,15 +31,18 @@ enum EngineErrorCode {
 
 void sendEngineError(net::HttpResponder *responder, int status, int code, const QString &message)
 {
-    responder->sendJson(status, QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+    responder->sendJson(status,
+                        QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
 }
 
 } // namespace
 
 EngineServer::EngineServer(const QString &path, const EngineOptions &options, QObject *parent)
-    : QObject(parent), m_path(path.endsWith(QLatin1Char('/')) ? path : path + QLatin1Char('/')), m_options(options)
+    : QObject(parent), m_path(path.endsWith(QLatin1Char('/')) ? path : path + QLatin1Char('/')),
+      m_options(options)
 {
-    m_webSocketServer = new QWebSocketServer(QStringLiteral("caduceus"), QWebSocketServer::NonSecureMode, this);
+    m_webSocketServer =
+        new QWebSocketServer(QStringLiteral("caduceus"), QWebSocketServer::NonSecureMode, this);
     m_webSocketServer->setHandshakeTimeout(10'000);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &EngineServer::onNewWebSocket);
 }
@@ -54,7 +58,8 @@ bool EngineServer::matches(const QString &requestPath) const
     return requestPath.startsWith(m_path) || requestPath == m_path.chopped(1);
 }
 
-EngineServer::QueryCheck EngineServer::checkQuery(const QUrlQuery &query, const QByteArray &expectedTransport) const
+EngineServer::QueryCheck EngineServer::checkQuery(const QUrlQuery &query,
+                                                  const QByteArray &expectedTransport) const
 {
     if (query.queryItemValue(QStringLiteral("EIO")) != QLatin1String("4"))
         return {400, UnsupportedProtocolVersion, QStringLiteral("Unsupported protocol version")};

@@ -19,7 +19,8 @@ const QByteArray ProbeData = QByteArrayLiteral("probe");
 
 void sendEngineError(net::HttpResponder *responder, int status, int code, const QString &message)
 {
-    responder->sendJson(status, QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
+    responder->sendJson(status,
+                        QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}});
 }
 
 qint64 packetSize(const EnginePacket &packet)
@@ -125,7 +126,8 @@ void EngineSocket::enqueue(const EnginePacket &packet)
         m_outbox.clear();
         m_outboxBytes = 0;
         QMetaObject::invokeMethod(
-            this, [this] { closeWith(QStringLiteral("slow consumer"), CloseOrigin::Server); }, Qt::QueuedConnection);
+            this, [this] { closeWith(QStringLiteral("slow consumer"), CloseOrigin::Server); },
+            Qt::QueuedConnection);
     }
 }
 
@@ -213,8 +215,9 @@ void EngineSocket::handleDataRequest(const QByteArray &body, net::HttpResponder 
         return;
     }
     if (body.size() > m_options.maxPayload) {
-        responder->sendJson(413, QJsonObject{{QStringLiteral("code"), 3},
-                                             {QStringLiteral("message"), QStringLiteral("Payload too large")}});
+        responder->sendJson(413,
+                            QJsonObject{{QStringLiteral("code"), 3},
+                                        {QStringLiteral("message"), QStringLiteral("Payload too large")}});
         closeWith(QStringLiteral("transport error"), CloseOrigin::Server);
         return;
     }
@@ -382,7 +385,8 @@ void EngineSocket::closeWith(const QString &reason, CloseOrigin origin)
     } else if (origin == CloseOrigin::Server) {
         // Keep the last messages (e.g. a Socket.IO disconnect) for the client's next poll; a pending
         // ping is of no use to a closed session.
-        m_outbox.removeIf([](const EnginePacket &packet) { return packet.type != EnginePacketType::Message; });
+        m_outbox.removeIf(
+            [](const EnginePacket &packet) { return packet.type != EnginePacketType::Message; });
         linger = !m_outbox.isEmpty();
     }
 

@@ -25,7 +25,11 @@ class EngineSocket : public QObject
 {
     Q_OBJECT
 public:
-    enum class Transport { Polling, WebSocket };
+    enum class Transport
+    {
+        Polling,
+        WebSocket
+    };
 
     EngineSocket(const QString &id, const QUrlQuery &query, const QHostAddress &peerAddress,
                  const EngineOptions &options, QObject *parent = nullptr);
@@ -66,8 +70,18 @@ Q_SIGNALS:
     void finished();
 
 private:
-    enum class State { Idle, Open, Lingering, Finished };
-    enum class CloseOrigin { Client, Server };
+    enum class State
+    {
+        Idle,
+        Open,
+        Lingering,
+        Finished
+    };
+    enum class CloseOrigin
+    {
+        Client,
+        Server
+    };
 
     QByteArray openPayload(bool offerWebSocketUpgrade) const;
     void enqueue(const EnginePacket &packet);

@@ -27,7 +27,8 @@ public:
     // sends CONNECT_ERROR {"message": *error} (or "Not authorized" when error is left empty).
     virtual bool authorize(const QJsonObject &auth, const QUrlQuery &query, QString *error);
     virtual void onConnect(Socket *socket);
-    virtual void onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack) = 0;
+    virtual void onEvent(Socket *socket, const QString &event, const SocketPayload &args,
+                         const AckCallback &ack) = 0;
     // reason: "client namespace disconnect", "server namespace disconnect", or the Engine.IO close reason
     // ("transport close", "ping timeout", …). The socket is deleted after this returns.
     virtual void onDisconnect(Socket *socket, const QString &reason);

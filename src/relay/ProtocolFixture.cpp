@@ -15,9 +15,13 @@ namespace {
 class FixtureNamespace : public Namespace
 {
 public:
-    void onConnect(Socket *socket) override { socket->emitEvent(QStringLiteral("auth"), QJsonArray{socket->auth()}); }
+    void onConnect(Socket *socket) override
+    {
+        socket->emitEvent(QStringLiteral("auth"), QJsonArray{socket->auth()});
+    }
 
-    void onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack) override
+    void onEvent(Socket *socket, const QString &event, const SocketPayload &args,
+                 const AckCallback &ack) override
     {
         if (event == QLatin1String("message")) {
             socket->emitEvent(QStringLiteral("message-back"), args);

@@ -17,8 +17,9 @@ RelayServer::RelayServer(const RelayOptions &options, QObject *parent) : QObject
     m_http->setHandler([this](const net::HttpRequest &request, net::HttpResponder *responder) {
         handleRequest(request, responder);
     });
-    m_http->setUpgradeHandler(
-        [this](const net::HttpRequest &request, QTcpSocket *socket) { return handleUpgrade(request, socket); });
+    m_http->setUpgradeHandler([this](const net::HttpRequest &request, QTcpSocket *socket) {
+        return handleUpgrade(request, socket);
+    });
 
     m_socketIoEngine = new EngineServer(options.socketIoPath, options.engine, this);
     m_endpoints.append(m_socketIoEngine);

@@ -9,8 +9,10 @@
 
 namespace caduceus::relay {
 
-Socket::Socket(SocketConnection *connection, SocketServer *server, const QString &nsp, const QJsonObject &auth)
-    : QObject(connection), m_connection(connection), m_server(server), m_id(makeRandomId()), m_nsp(nsp), m_auth(auth)
+Socket::Socket(SocketConnection *connection, SocketServer *server, const QString &nsp,
+               const QJsonObject &auth)
+    : QObject(connection), m_connection(connection), m_server(server), m_id(makeRandomId()), m_nsp(nsp),
+      m_auth(auth)
 {
 }
 
@@ -46,7 +48,8 @@ void Socket::emitEvent(const QString &event, const SocketPayload &args)
                              args.binaries);
 }
 
-void Socket::emitWithAck(const QString &event, const SocketPayload &args, AckResultCallback callback, int timeoutMs)
+void Socket::emitWithAck(const QString &event, const SocketPayload &args, AckResultCallback callback,
+                         int timeoutMs)
 {
     if (!m_connected || !m_connection) {
         if (callback)
@@ -73,7 +76,8 @@ void Socket::emitWithAck(const QString &event, const SocketPayload &args, AckRes
 
     QJsonArray values = args.values;
     values.prepend(event);
-    m_connection->sendPacket(SocketPacket::event(m_nsp, values, id, int(args.binaries.size())), args.binaries);
+    m_connection->sendPacket(SocketPacket::event(m_nsp, values, id, int(args.binaries.size())),
+                             args.binaries);
 }
 
 void Socket::handleAck(qint64 id, const SocketPayload &args)

@@ -127,7 +127,8 @@ void SocketConnection::handleConnect(const SocketPacket &packet)
     QString error;
     if (!handler->authorize(auth, m_engine ? m_engine->query() : QUrlQuery(), &error)) {
         qCInfo(lcSocket) << "refused a connection to" << packet.nsp << ":" << error;
-        sendPacket(SocketPacket::connectError(packet.nsp, error.isEmpty() ? QStringLiteral("Not authorized") : error));
+        sendPacket(SocketPacket::connectError(packet.nsp,
+                                              error.isEmpty() ? QStringLiteral("Not authorized") : error));
         return;
     }
     if (m_closed)
@@ -144,7 +145,8 @@ void SocketConnection::handleConnect(const SocketPacket &packet)
     handler->onConnect(socket);
 }
 
-void SocketConnection::handleEvent(Socket *socket, const SocketPacket &packet, const QList<QByteArray> &binaries)
+void SocketConnection::handleEvent(Socket *socket, const SocketPacket &packet,
+                                   const QList<QByteArray> &binaries)
 {
     const SocketPayload args(packet.arguments(), binaries);
     const QString invalid = args.validatePlaceholders();
@@ -155,8 +157,8 @@ void SocketConnection::handleEvent(Socket *socket, const SocketPacket &packet, c
     Namespace::AckCallback ack;
     if (packet.id) {
         auto answered = std::make_shared<bool>(false);
-        ack = [guard = QPointer<Socket>(socket), connection = QPointer<SocketConnection>(this), id = *packet.id,
-               nsp = packet.nsp, answered](const SocketPayload &reply) {
+        ack = [guard = QPointer<Socket>(socket), connection = QPointer<SocketConnection>(this),
+               id = *packet.id, nsp = packet.nsp, answered](const SocketPayload &reply) {
             if (*answered || !guard || !guard->isConnected() || !connection)
                 return;
             *answered = true;

@@ -18,8 +18,8 @@ bool isDigit(char c)
 bool isReservedEventName(const QString &name)
 {
     static const QStringList reserved = {
-        QStringLiteral("connect"),       QStringLiteral("connect_error"),  QStringLiteral("disconnect"),
-        QStringLiteral("disconnecting"), QStringLiteral("newListener"),    QStringLiteral("removeListener"),
+        QStringLiteral("connect"),       QStringLiteral("connect_error"), QStringLiteral("disconnect"),
+        QStringLiteral("disconnecting"), QStringLiteral("newListener"),   QStringLiteral("removeListener"),
     };
     return reserved.contains(name);
 }

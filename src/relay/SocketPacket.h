@@ -1,7 +1,7 @@
 #pragma once
 // One Socket.IO v5 packet (the text part; binary attachments travel as separate Engine.IO messages):
 //   <type>[<attachments>-][<namespace>,][<ack id>][<JSON payload>]
-// e.g. 40/chat-run,{"token":"x"}   42["message",1]   43456[1]   452-["upload",{"_placeholder":true,"num":0},…]
+// e.g. 40/chat-run,{"token":"x"}   42["message",1]   43456[1] 452-["upload",{"_placeholder":true,"num":0},…]
 
 #include "relay/Decoded.h"
 
@@ -15,7 +15,8 @@
 
 namespace caduceus::relay {
 
-enum class SocketPacketType : quint8 {
+enum class SocketPacketType : quint8
+{
     Connect = 0,
     Disconnect = 1,
     Event = 2,
@@ -51,7 +52,10 @@ struct SocketPacket
                               int attachments = 0);
     static SocketPacket ack(const QString &nsp, qint64 id, const QJsonArray &args, int attachments = 0);
 
-    bool isBinary() const { return type == SocketPacketType::BinaryEvent || type == SocketPacketType::BinaryAck; }
+    bool isBinary() const
+    {
+        return type == SocketPacketType::BinaryEvent || type == SocketPacketType::BinaryAck;
+    }
     bool isEvent() const { return type == SocketPacketType::Event || type == SocketPacketType::BinaryEvent; }
     bool isAck() const { return type == SocketPacketType::Ack || type == SocketPacketType::BinaryAck; }
     // The event name of an event packet (the first payload item).

@@ -74,7 +74,8 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
         return;
     QJsonArray values = args.values;
     values.prepend(event);
-    const QByteArray text = SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode();
+    const QByteArray text =
+        SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode();
     // Sending may end a slow client's connection, which edits the room: iterate over guarded copies.
     QList<QPointer<Socket>> guarded;
     guarded.reserve(targets.size());

@@ -16,8 +16,9 @@ WebSocketTransport::WebSocketTransport(QWebSocket *socket, qint64 maxPayload, QO
     socket->setMaxAllowedIncomingMessageSize(quint64(maxPayload));
     socket->setMaxAllowedIncomingFrameSize(quint64(maxPayload));
     connect(socket, &QWebSocket::textMessageReceived, this, &WebSocketTransport::onTextMessage);
-    connect(socket, &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &message) { Q_EMIT packetReceived(EnginePacket::fromBinaryFrame(message)); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
+        Q_EMIT packetReceived(EnginePacket::fromBinaryFrame(message));
+    });
     connect(socket, &QWebSocket::bytesWritten, this,
             [this](qint64 written) { m_bufferedBytes = std::max<qint64>(0, m_bufferedBytes - written); });
     connect(socket, &QWebSocket::disconnected, this, &WebSocketTransport::onDisconnected);

@@ -16,9 +16,11 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Engine.IO / Socket.IO protocol fixture of the Caduceus relay"));
+    parser.setApplicationDescription(
+        QStringLiteral("Engine.IO / Socket.IO protocol fixture of the Caduceus relay"));
     parser.addHelpOption();
-    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("TCP port (0: any free port)."),
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QStringLiteral("TCP port (0: any free port)."),
                                         QStringLiteral("port"), QStringLiteral("0"));
     const QCommandLineOption hostOption(QStringLiteral("host"), QStringLiteral("Address to bind."),
                                         QStringLiteral("address"), QStringLiteral("127.0.0.1"));

@@ -69,7 +69,9 @@ private Q_SLOTS:
         QTest::newRow("space") << QByteArray(" 4hello");
         QTest::newRow("bad base64") << QByteArray("b!!!!");
         QTest::newRow("invalid utf8") << QByteArray("4\xc3\x28", 3);
-        QTest::newRow("nul type") << QByteArray("\0" "4", 2);
+        QTest::newRow("nul type") << QByteArray("\0"
+                                                "4",
+                                                2);
     }
     void rejectsMalformedPackets()
     {
@@ -88,7 +90,10 @@ private Q_SLOTS:
             EnginePacket::textMessage("€€€"),
         };
         const QByteArray body = EnginePayload::encode(packets);
-        QCOMPARE(body, QByteArray("4hello\x1e" "bAQID\x1e" "2\x1e" "4€€€"));
+        QCOMPARE(body, QByteArray("4hello\x1e"
+                                  "bAQID\x1e"
+                                  "2\x1e"
+                                  "4€€€"));
         const auto decoded = EnginePayload::decode(body);
         QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
         QCOMPARE(decoded.value(), packets);
@@ -98,7 +103,9 @@ private Q_SLOTS:
     {
         QCOMPARE(EnginePayload::encode({EnginePacket::control(EnginePacketType::Noop)}), QByteArray("6"));
         QCOMPARE(EnginePayload::encode({}), QByteArray());
-        const auto decoded = EnginePayload::decode("4test1\x1e" "4test2\x1e" "4test3");
+        const auto decoded = EnginePayload::decode("4test1\x1e"
+                                                   "4test2\x1e"
+                                                   "4test3");
         QVERIFY(decoded.ok());
         QCOMPARE(decoded.value().size(), 3);
         QCOMPARE(decoded.value().at(2).data, QByteArray("test3"));
@@ -110,11 +117,15 @@ private Q_SLOTS:
         QTest::newRow("empty body") << QByteArray();
         QTest::newRow("only separator") << QByteArray("\x1e");
         QTest::newRow("trailing separator") << QByteArray("4a\x1e");
-        QTest::newRow("leading separator") << QByteArray("\x1e" "4a");
-        QTest::newRow("double separator") << QByteArray("4a\x1e\x1e" "4b");
-        QTest::newRow("bad item") << QByteArray("4a\x1e" "abc");
+        QTest::newRow("leading separator") << QByteArray("\x1e"
+                                                         "4a");
+        QTest::newRow("double separator") << QByteArray("4a\x1e\x1e"
+                                                        "4b");
+        QTest::newRow("bad item") << QByteArray("4a\x1e"
+                                                "abc");
         QTest::newRow("v3 length prefix") << QByteArray("7:4hello");
-        QTest::newRow("bad base64 item") << QByteArray("4a\x1e" "b%%%");
+        QTest::newRow("bad base64 item") << QByteArray("4a\x1e"
+                                                       "b%%%");
     }
     void rejectsMalformedPayloads()
     {
@@ -128,7 +139,8 @@ private Q_SLOTS:
     {
         QByteArray body("4a");
         for (int i = 0; i < 20; ++i)
-            body += "\x1e" "4a";
+            body += "\x1e"
+                    "4a";
         QVERIFY(!EnginePayload::decode(body, 10).ok());
         QVERIFY(EnginePayload::decode(body, 21).ok());
         QVERIFY(!EnginePayload::decode(body, 20).ok());
@@ -154,12 +166,14 @@ private Q_SLOTS:
             const int length = int(state % 40);
             for (int i = 0; i < length; ++i) {
                 state = state * 1103515245 + 12345;
-                static const char alphabet[] = "0123456b\x1e" "=/+Aa\xff\x80{}";
+                static const char alphabet[] = "0123456b\x1e"
+                                               "=/+Aa\xff\x80{}";
                 noise.append(alphabet[(state >> 16) % (sizeof(alphabet) - 1)]);
             }
             const auto payload = EnginePayload::decode(noise);
             if (payload.ok())
-                QCOMPARE(EnginePayload::decode(EnginePayload::encode(payload.value())).value(), payload.value());
+                QCOMPARE(EnginePayload::decode(EnginePayload::encode(payload.value())).value(),
+                         payload.value());
         }
     }
 };

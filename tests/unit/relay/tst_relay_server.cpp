@@ -45,7 +45,8 @@ public:
         connected.append(socket);
         log.append(QStringLiteral("connect"));
     }
-    void onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack) override
+    void onEvent(Socket *socket, const QString &event, const SocketPayload &args,
+                 const AckCallback &ack) override
     {
         log.append(QStringLiteral("event:") + event);
         if (event == QLatin1String("join"))
@@ -81,7 +82,8 @@ public:
         });
         connect(&socket, &QWebSocket::binaryMessageReceived, this,
                 [this](const QByteArray &bytes) { binaries.append(bytes); });
-        socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/socket.io/?EIO=4&transport=websocket%2").arg(port).arg(query)));
+        socket.open(QUrl(
+            QStringLiteral("ws://127.0.0.1:%1/socket.io/?EIO=4&transport=websocket%2").arg(port).arg(query)));
     }
     bool isConnected() const { return socket.state() == QAbstractSocket::ConnectedState; }
     // Waits for the message at index and returns it.
@@ -142,12 +144,15 @@ private Q_SLOTS:
         QCOMPARE(refused.waitText(1), QStringLiteral(R"(44/rooms,{"message":"Authentication failed"})"));
         QVERIFY(m_ns->connected.isEmpty());
 
-        auto accepted = connectClient(QStringLiteral(R"({"token":"secret"})"), QStringLiteral("&profile=work"));
+        auto accepted =
+            connectClient(QStringLiteral(R"({"token":"secret"})"), QStringLiteral("&profile=work"));
         QVERIFY(accepted);
         QCOMPARE(m_ns->connected.size(), 1);
         QCOMPARE(m_ns->lastQuery.queryItemValue(QStringLiteral("profile")), QStringLiteral("work"));
-        QCOMPARE(m_ns->connected.first()->auth().value(QStringLiteral("token")).toString(), QStringLiteral("secret"));
-        QCOMPARE(m_ns->connected.first()->query().queryItemValue(QStringLiteral("profile")), QStringLiteral("work"));
+        QCOMPARE(m_ns->connected.first()->auth().value(QStringLiteral("token")).toString(),
+                 QStringLiteral("secret"));
+        QCOMPARE(m_ns->connected.first()->query().queryItemValue(QStringLiteral("profile")),
+                 QStringLiteral("work"));
     }
 
     void roomsReachOnlyTheirMembers()
@@ -165,7 +170,10 @@ private Q_SLOTS:
         QCOMPARE(c->waitText(2), QStringLiteral(R"(43/rooms,1["done","join"])"));
         c->send(QStringLiteral(R"(42/rooms,2["leave","session:1"])"));
         QCOMPARE(c->waitText(3), QStringLiteral(R"(43/rooms,2["done","leave"])"));
-        QCOMPARE(m_relay->socketServer()->socketsInRoom(QStringLiteral("/rooms"), QStringLiteral("session:1")).size(), 1);
+        QCOMPARE(m_relay->socketServer()
+                     ->socketsInRoom(QStringLiteral("/rooms"), QStringLiteral("session:1"))
+                     .size(),
+                 1);
 
         m_ns->emitToRoom(QStringLiteral("session:1"), QStringLiteral("run.started"),
                          QJsonArray{QJsonObject{{QStringLiteral("session_id"), QStringLiteral("1")}}});
@@ -188,8 +196,11 @@ private Q_SLOTS:
         a->send(QStringLiteral(R"(42/rooms,1["join","session:9"])"));
         QVERIFY(!a->waitText(2).isEmpty());
         a->send(QStringLiteral("41/rooms,"));
-        QTRY_COMPARE(m_ns->log.last(), QStringLiteral("disconnect:client namespace disconnect:rooms=session:9"));
-        QVERIFY(m_relay->socketServer()->socketsInRoom(QStringLiteral("/rooms"), QStringLiteral("session:9")).isEmpty());
+        QTRY_COMPARE(m_ns->log.last(),
+                     QStringLiteral("disconnect:client namespace disconnect:rooms=session:9"));
+        QVERIFY(m_relay->socketServer()
+                    ->socketsInRoom(QStringLiteral("/rooms"), QStringLiteral("session:9"))
+                    .isEmpty());
         QTRY_VERIFY(m_ns->connected.first().isNull()); // deleted after onDisconnect
         QVERIFY(a->isConnected());                     // the Engine.IO session stays
 
@@ -245,9 +256,8 @@ private Q_SLOTS:
         QVERIFY(client);
         int failed = 0;
         for (int i = 0; i < 5; ++i)
-            m_ns->connected.first()->emitWithAck(QStringLiteral("q"), {}, [&failed](bool ok, const SocketPayload &) {
-                failed += ok ? 0 : 1;
-            });
+            m_ns->connected.first()->emitWithAck(
+                QStringLiteral("q"), {}, [&failed](bool ok, const SocketPayload &) { failed += ok ? 0 : 1; });
         QCOMPARE(failed, 2);
     }
 
@@ -276,7 +286,8 @@ private Q_SLOTS:
         SocketPayload payload(QJsonArray{QStringLiteral("name.bin")});
         payload.appendBinary(QByteArray("\x00\x01\x02", 3));
         m_ns->connected.first()->emitEvent(QStringLiteral("file"), payload);
-        QCOMPARE(client->waitText(2), QStringLiteral(R"(451-/rooms,["file","name.bin",{"_placeholder":true,"num":0}])"));
+        QCOMPARE(client->waitText(2),
+                 QStringLiteral(R"(451-/rooms,["file","name.bin",{"_placeholder":true,"num":0}])"));
         QTRY_COMPARE(client->binaries.size(), 1);
         QCOMPARE(client->binaries.first(), QByteArray("\x00\x01\x02", 3));
     }
@@ -337,11 +348,13 @@ private Q_SLOTS:
         options.engine.maxBufferedBytes = 64 * 1024;
         start(options);
         QNetworkAccessManager http;
-        const QString base = QStringLiteral("http://127.0.0.1:%1/socket.io/?EIO=4&transport=polling").arg(m_relay->serverPort());
+        const QString base = QStringLiteral("http://127.0.0.1:%1/socket.io/?EIO=4&transport=polling")
+                                 .arg(m_relay->serverPort());
         QNetworkReply *handshake = http.get(QNetworkRequest(QUrl(base)));
         QTRY_VERIFY(handshake->isFinished());
         const QByteArray open = handshake->readAll();
-        const QString sid = QJsonDocument::fromJson(open.mid(1)).object().value(QStringLiteral("sid")).toString();
+        const QString sid =
+            QJsonDocument::fromJson(open.mid(1)).object().value(QStringLiteral("sid")).toString();
         QVERIFY(!sid.isEmpty());
         QNetworkRequest postRequest(QUrl(base + QStringLiteral("&sid=") + sid));
         postRequest.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
@@ -350,7 +363,8 @@ private Q_SLOTS:
         QCOMPARE(connectReply->readAll(), QByteArray("ok"));
         QTRY_COMPARE(m_ns->connected.size(), 1);
         for (int i = 0; i < 20; ++i)
-            m_ns->connected.first()->emitEvent(QStringLiteral("chunk"), QJsonArray{QString(8 * 1024, QLatin1Char('y'))});
+            m_ns->connected.first()->emitEvent(QStringLiteral("chunk"),
+                                               QJsonArray{QString(8 * 1024, QLatin1Char('y'))});
         QTRY_COMPARE(m_ns->log.last(), QStringLiteral("disconnect:slow consumer:rooms="));
         QNetworkReply *poll = http.get(QNetworkRequest(QUrl(base + QStringLiteral("&sid=") + sid)));
         QTRY_VERIFY(poll->isFinished());
@@ -363,7 +377,8 @@ private Q_SLOTS:
         options.engine.maxSessions = 2;
         start(options);
         QNetworkAccessManager http;
-        const QUrl url(QStringLiteral("http://127.0.0.1:%1/socket.io/?EIO=4&transport=polling").arg(m_relay->serverPort()));
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1/socket.io/?EIO=4&transport=polling")
+                           .arg(m_relay->serverPort()));
         QList<int> statuses;
         for (int i = 0; i < 3; ++i) {
             QNetworkReply *reply = http.get(QNetworkRequest(url));
@@ -380,14 +395,14 @@ private Q_SLOTS:
             responder->sendJson(200, QJsonObject{{QStringLiteral("path"), request.path}});
         });
         QNetworkAccessManager http;
-        QNetworkReply *reply =
-            http.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions").arg(m_relay->serverPort()))));
+        QNetworkReply *reply = http.get(QNetworkRequest(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/api/sessions").arg(m_relay->serverPort()))));
         QTRY_VERIFY(reply->isFinished());
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("path")).toString(),
                  QStringLiteral("/api/sessions"));
-        QNetworkReply *engine = http.get(
-            QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/socket.io/?EIO=3").arg(m_relay->serverPort()))));
+        QNetworkReply *engine = http.get(QNetworkRequest(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/socket.io/?EIO=3").arg(m_relay->serverPort()))));
         QTRY_VERIFY(engine->isFinished());
         QCOMPARE(engine->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
     }

@@ -31,28 +31,32 @@ private Q_SLOTS:
         QTest::addColumn<int>("attachments");
 
         QTest::newRow("connect main") << QByteArray("0") << 0 << "/" << qint64(-1) << 0;
-        QTest::newRow("connect main with auth") << QByteArray(R"(0{"token":"123"})") << 0 << "/" << qint64(-1) << 0;
+        QTest::newRow("connect main with auth")
+            << QByteArray(R"(0{"token":"123"})") << 0 << "/" << qint64(-1) << 0;
         QTest::newRow("connect custom") << QByteArray("0/custom,") << 0 << "/custom" << qint64(-1) << 0;
-        QTest::newRow("connect answer") << QByteArray(R"(0/chat-run,{"sid":"abc"})") << 0 << "/chat-run"
-                                        << qint64(-1) << 0;
+        QTest::newRow("connect answer")
+            << QByteArray(R"(0/chat-run,{"sid":"abc"})") << 0 << "/chat-run" << qint64(-1) << 0;
         QTest::newRow("disconnect main") << QByteArray("1") << 1 << "/" << qint64(-1) << 0;
         QTest::newRow("disconnect custom") << QByteArray("1/custom,") << 1 << "/custom" << qint64(-1) << 0;
-        QTest::newRow("event") << QByteArray(R"(2["message",1,"2",{"3":[true]}])") << 2 << "/" << qint64(-1) << 0;
-        QTest::newRow("event with ack") << QByteArray(R"(2456["message-with-ack",1])") << 2 << "/" << qint64(456)
-                                        << 0;
+        QTest::newRow("event") << QByteArray(R"(2["message",1,"2",{"3":[true]}])") << 2 << "/" << qint64(-1)
+                               << 0;
+        QTest::newRow("event with ack")
+            << QByteArray(R"(2456["message-with-ack",1])") << 2 << "/" << qint64(456) << 0;
         QTest::newRow("event in namespace with ack")
             << QByteArray(R"(2/chat-run,7["run",{"session_id":"s"}])") << 2 << "/chat-run" << qint64(7) << 0;
         QTest::newRow("ack") << QByteArray(R"(3456[1,"2",{"3":[false]}])") << 3 << "/" << qint64(456) << 0;
         QTest::newRow("empty ack") << QByteArray("31[]") << 3 << "/" << qint64(1) << 0;
-        QTest::newRow("connect error") << QByteArray(R"(4/random,{"message":"Invalid namespace"})") << 4
-                                       << "/random" << qint64(-1) << 0;
+        QTest::newRow("connect error")
+            << QByteArray(R"(4/random,{"message":"Invalid namespace"})") << 4 << "/random" << qint64(-1) << 0;
         QTest::newRow("binary event")
-            << QByteArray(R"(52-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])") << 5
-            << "/" << qint64(-1) << 2;
-        QTest::newRow("binary ack") << QByteArray(R"(62-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])")
-                                    << 6 << "/" << qint64(789) << 2;
+            << QByteArray(R"(52-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])")
+            << 5 << "/" << qint64(-1) << 2;
+        QTest::newRow("binary ack")
+            << QByteArray(R"(62-789[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])") << 6
+            << "/" << qint64(789) << 2;
         QTest::newRow("binary event in namespace")
-            << QByteArray(R"(51-/custom,12["up",{"_placeholder":true,"num":0}])") << 5 << "/custom" << qint64(12) << 1;
+            << QByteArray(R"(51-/custom,12["up",{"_placeholder":true,"num":0}])") << 5 << "/custom"
+            << qint64(12) << 1;
     }
     void encodesThePacketsOfTheProtocol()
     {
@@ -83,7 +87,8 @@ private Q_SLOTS:
 
     void factoriesProduceTheWireFormat()
     {
-        QCOMPARE(SocketPacket::connect("/", QJsonObject{{"sid", "A"}}).encode(), QByteArray(R"(0{"sid":"A"})"));
+        QCOMPARE(SocketPacket::connect("/", QJsonObject{{"sid", "A"}}).encode(),
+                 QByteArray(R"(0{"sid":"A"})"));
         QCOMPARE(SocketPacket::connect("/custom", QJsonObject{{"sid", "A"}}).encode(),
                  QByteArray(R"(0/custom,{"sid":"A"})"));
         QCOMPARE(SocketPacket::connectError("/random", "Invalid namespace").encode(),
@@ -160,10 +165,11 @@ private Q_SLOTS:
         QTest::newRow("binary letter count") << QByteArray(R"(5x-["a"])") << "invalid attachment count";
         QTest::newRow("binary huge count") << QByteArray(R"(599999999-["a"])") << "invalid attachment count";
         QTest::newRow("binary over limit") << QByteArray(R"(565-["a"])") << "too many attachments";
-        QTest::newRow("namespace too long") << ("2/" + QByteArray(300, 'n') + R"(,["a"])") << "namespace too long";
+        QTest::newRow("namespace too long")
+            << ("2/" + QByteArray(300, 'n') + R"(,["a"])") << "namespace too long";
         QTest::newRow("namespace invalid utf8") << QByteArray("2/\xff,[\"a\"]") << "UTF-8";
-        QTest::newRow("deep nesting") << ("2[\"a\"," + QByteArray(5000, '[') + QByteArray(5000, ']') + "]")
-                                      << "not valid JSON";
+        QTest::newRow("deep nesting")
+            << ("2[\"a\"," + QByteArray(5000, '[') + QByteArray(5000, ']') + "]") << "not valid JSON";
     }
     void rejectsMalformedPackets()
     {
@@ -176,7 +182,8 @@ private Q_SLOTS:
 
     void placeholdersAreValidatedAgainstAttachments()
     {
-        SocketPayload payload(array(R"(["x",{"_placeholder":true,"num":0},{"nested":[{"_placeholder":true,"num":1}]}])"));
+        SocketPayload payload(
+            array(R"(["x",{"_placeholder":true,"num":0},{"nested":[{"_placeholder":true,"num":1}]}])"));
         QVERIFY(!payload.validatePlaceholders().isEmpty());
         payload.binaries = {"a"};
         QVERIFY(!payload.validatePlaceholders().isEmpty());
@@ -185,9 +192,15 @@ private Q_SLOTS:
         QCOMPARE(payload.binaryFor(payload.values.at(1)), std::optional<QByteArray>("a"));
         QCOMPARE(payload.binaryFor(payload.values.at(0)), std::nullopt);
 
-        QVERIFY(!SocketPayload(array(R"([{"_placeholder":true,"num":-1}])"), {"a"}).validatePlaceholders().isEmpty());
-        QVERIFY(!SocketPayload(array(R"([{"_placeholder":true,"num":0.5}])"), {"a"}).validatePlaceholders().isEmpty());
-        QVERIFY(!SocketPayload(array(R"([{"_placeholder":true,"num":"0"}])"), {"a"}).validatePlaceholders().isEmpty());
+        QVERIFY(!SocketPayload(array(R"([{"_placeholder":true,"num":-1}])"), {"a"})
+                     .validatePlaceholders()
+                     .isEmpty());
+        QVERIFY(!SocketPayload(array(R"([{"_placeholder":true,"num":0.5}])"), {"a"})
+                     .validatePlaceholders()
+                     .isEmpty());
+        QVERIFY(!SocketPayload(array(R"([{"_placeholder":true,"num":"0"}])"), {"a"})
+                     .validatePlaceholders()
+                     .isEmpty());
         QVERIFY(!SocketPayload(array(R"([{"_placeholder":true}])"), {"a"}).validatePlaceholders().isEmpty());
         // Not a placeholder: _placeholder must be exactly true.
         QCOMPARE(SocketPayload(array(R"([{"_placeholder":1,"num":7}])")).validatePlaceholders(), QString());
