@@ -307,7 +307,7 @@ bool HttpRequestParser::parseRequestLine(const QByteArray &line)
         return false;
     }
     if (!isImplementedMethod(method)) {
-        fail(501, QStringLiteral("Method %1 is not implemented").arg(QString::fromLatin1(method)));
+        fail(501, QStringLiteral("Method %1 is not supported").arg(QString::fromLatin1(method)));
         return false;
     }
 

@@ -403,7 +403,7 @@ private Q_SLOTS:
 
     void nocancelIgnoresStop()
     {
-        const QString runId = startRun("sim:nocancel sim:delay=20 sim:deltas=30 stubborn");
+        const QString runId = startRun("sim:nocancel sim:delay=20 sim:deltas=30 obstinate");
         auto stream = subscribe(runId);
         QVERIFY(stream->waitForEvent("message.delta"));
         QCOMPARE(request("POST", "/v1/runs/" + runId + "/stop").status, 200);
