@@ -2,8 +2,8 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 
-#include <charconv>
 #include <cmath>
 
 namespace caduceus::sim::python_json {
@@ -74,9 +74,8 @@ void appendNumber(QByteArray &out, double value)
         out.append(QByteArray::number(static_cast<qint64>(value)));
         return;
     }
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, result.ptr - buffer);
+    // Shortest text that reads back as the same double, like Python's repr().
+    out.append(QByteArray::number(value, 'g', QLocale::FloatingPointShortest));
 }
 
 void appendFloat(QByteArray &out, double value)
@@ -85,9 +84,7 @@ void appendFloat(QByteArray &out, double value)
         out.append("null");
         return;
     }
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-    const QByteArrayView text(buffer, result.ptr - buffer);
+    const QByteArray text = QByteArray::number(value, 'f', QLocale::FloatingPointShortest);
     out.append(text);
     if (!text.contains('.'))
         out.append(".0");
