@@ -10,7 +10,6 @@ struct RelayConfig
 {
     QHostAddress bind = QHostAddress::LocalHost;
     quint16 port = 8648;            // hermes-web-ui's default
-    bool bindExplicit = false;
     bool protocolFixture = false;   // serve the Socket.IO protocol test-suite fixture instead of /chat-run
     QString webUiDir;
 };
@@ -18,11 +17,9 @@ struct RelayConfig
 class RelayMode
 {
 public:
-    // Starts the relay on the running event loop; it stops (and the application exits) on
-    // SIGINT/SIGTERM. Returns false after printing the reason.
-    static bool start(AppRuntime *runtime, const RelayConfig &config);
+    // Starts the relay on the running event loop and prints where and how to connect; it stops (and the
+    // application exits) on SIGINT/SIGTERM. Failures print the reason and exit with 1.
+    static void start(AppRuntime *runtime, const RelayConfig &config);
     // Runs the protocol-fixture server until SIGINT/SIGTERM; returns the exit code.
     static int runProtocolFixture(const RelayConfig &config);
-    // A new random token: 32 bytes, hex.
-    static QByteArray generateToken();
 };

@@ -106,7 +106,6 @@ int main(int argc, char **argv)
             relayConfig.port = quint16(port);
         }
         if (parser.isSet(options.bind)) {
-            relayConfig.bindExplicit = true;
             if (!relayConfig.bind.setAddress(parser.value(options.bind))) {
                 err() << "caduceus: --bind takes an IP address, e.g. 127.0.0.1 or ::1\n";
                 return 2;
@@ -144,8 +143,7 @@ int main(int argc, char **argv)
             // Without an agent the relay still serves sessions and history; runs fail with this reason.
             if (!ok)
                 err() << "caduceus: " << message << "\n";
-            if (!RelayMode::start(&runtime, relayConfig))
-                QCoreApplication::exit(1);
+            RelayMode::start(&runtime, relayConfig);
         });
         return app.exec();
     }

@@ -80,7 +80,9 @@ struct SessionController::ActiveRun
     QList<qint64> rowIds;
     double startedAt = 0;
     bool abortRequested = false;
-    int localApprovalResponses = 0;
+    int approvalPostsInFlight = 0; // our approval POSTs not answered yet
+    int echoesBeforeAnswer = 0;    // agent echoes seen while a POST was in flight
+    int echoesExpected = 0;        // POSTs answered whose echo has not arrived yet
     bool producedText = false;
 };
 
@@ -661,15 +663,19 @@ void SessionController::onRunEvent(const RunEvent &event)
         rememberState(name, request, false);
         Q_EMIT stateChanged();
     } else if (name == EventName::ApprovalResponded) {
+        // Our own answer is reported when its POST returns; the agent's echo of it may come before or after.
+        if (m_run->approvalPostsInFlight > 0) {
+            ++m_run->echoesBeforeAnswer;
+            return;
+        }
+        if (m_run->echoesExpected > 0) {
+            --m_run->echoesExpected;
+            return;
+        }
+        // Answered elsewhere (another client of the agent): show it like our own.
         const int resolved = event.json.value(QLatin1String("resolved")).toInt(1);
         for (int i = 0; i < qMax(1, resolved) && !m_pendingApprovals.isEmpty(); ++i)
             m_pendingApprovals.removeFirst();
-        if (m_run->localApprovalResponses > 0) {
-            // Our own approval.responded was already emitted when the POST answered.
-            --m_run->localApprovalResponses;
-            Q_EMIT stateChanged();
-            return;
-        }
         rememberState(name, event.json);
         addNotice(choiceLabel(event.json.value(QLatin1String("choice")).toString()),
                   QJsonObject{{QStringLiteral("approval_choice"), event.json.value(QLatin1String("choice"))}});
@@ -924,7 +930,15 @@ void SessionController::respondApproval(const QString &choice, bool all)
                                      "with run approval support."));
             return;
         }
+        ++m_run->approvalPostsInFlight;
         c->respondApproval(m_run->runId, choice, all, this, [this, choice, all, runSerial, answer](const ApiResult &r) {
+            if (m_run && m_run->serial == runSerial) {
+                --m_run->approvalPostsInFlight;
+                if (m_run->echoesBeforeAnswer > 0)
+                    --m_run->echoesBeforeAnswer;
+                else if (r.ok())
+                    ++m_run->echoesExpected;
+            }
             if (!r.ok()) {
                 answer(0, r.error == ApiResult::Error::Conflict
                               ? QStringLiteral("Nothing is waiting for approval any more (the agent denies "
@@ -945,7 +959,6 @@ void SessionController::respondApproval(const QString &choice, bool all)
                     if (m_replay[i].first == EventName::ApprovalRequest)
                         m_replay.removeAt(i);
                 }
-                ++m_run->localApprovalResponses;
                 addNotice(choiceLabel(choice) + (all && resolved > 1 ? QStringLiteral(" (%1 requests)").arg(resolved)
                                                                     : QString()),
                           QJsonObject{{QStringLiteral("approval_choice"), choice}});
