@@ -377,6 +377,8 @@ void SimServer::startRun(const net::HttpRequest &request, Responder *responder)
     const ScenarioRequest scenario = ScenarioRequest::parse(input.input);
     const bool rateLimited = scenario.has(QStringLiteral("rate429"));
     if (rateLimited || scenario.has(QStringLiteral("unavailable503"))) {
+        if (m_throttledInputs.size() >= kMaxRuns && !m_throttledInputs.contains(input.input))
+            m_throttledInputs.clear(); // bounded: forgetting only means a few more refusals
         int &refusals = m_throttledInputs[input.input];
         if (refusals < kThrottledAttempts) {
             ++refusals;
