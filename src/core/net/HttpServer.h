@@ -49,7 +49,8 @@ public:
     qint64 pendingBytes() const;
 
 Q_SIGNALS:
-    // The peer closed the connection before or while the response was written.
+    // The peer closed the connection before or while the response was written (also sent when
+    // HttpServer::close() ends the connection). Not sent after abort().
     void peerClosed();
     // Some bytes of this response left the socket: a producer paused on pendingBytes() resumes.
     void bytesWritten(qint64 bytes);
