@@ -1,0 +1,162 @@
+import QtQuick
+import Caduceus
+
+// One row of the conversation, drawn according to its `role`:
+//   user → bubble with attachments, assistant → Markdown answer with reasoning,
+//   tool → ToolCard, error → ErrorRow, system/notice → NoticeRow.
+// Property names follow the message model's roles, e.g. in a ListView delegate:
+//   MessageDelegate { width: ListView.view.width; messageId: model.id; role: model.role;
+//                     content: model.content; status: model.status; ... }
+Item {
+    id: root
+
+    property string messageId
+    property string role
+    property string content
+    property string reasoning
+    property real reasoningSeconds: -1
+    property string toolName
+    property string toolPreview
+    property string toolStatus: "running"   // running | done | error
+    property real toolDuration: -1          // seconds
+    property string toolArgs
+    property string toolResult
+    property string status: "complete"      // streaming | complete | interrupted | cancelled | error
+    property var timestamp                  // seconds or milliseconds since the epoch, or a Date
+    property var attachments: []            // [{type: "image"|"file", name, path}]
+    property string noticeIcon: "info"
+    property color backdrop: Theme.window
+
+    readonly property string timeText: formatTime(timestamp)
+    readonly property var attachmentList: toArray(attachments)
+    readonly property int verticalPadding: role === "tool" || role === "notice" || role === "system"
+                                           ? Theme.spacingXS : Theme.spacingS + 2
+
+    // Attachments may come as a JS array, a list model (count/get) or a JSON string.
+    function toArray(value) {
+        if (!value)
+            return [];
+        if (Array.isArray(value))
+            return value;
+        if (typeof value === "string") {
+            try {
+                const parsed = JSON.parse(value);
+                return Array.isArray(parsed) ? parsed : [];
+            } catch (e) {
+                return [];
+            }
+        }
+        if (value.count !== undefined && typeof value.get === "function") {
+            const items = [];
+            for (let i = 0; i < value.count; ++i)
+                items.push(value.get(i));
+            return items;
+        }
+        if (value.length !== undefined) {
+            const items = [];
+            for (let j = 0; j < value.length; ++j)
+                items.push(value[j]);
+            return items;
+        }
+        return [];
+    }
+
+    function formatTime(value) {
+        if (value === undefined || value === null || value === "" || value === 0)
+            return "";
+        let date;
+        if (value instanceof Date)
+            date = value;
+        else if (typeof value === "number")
+            date = new Date(value > 1e12 ? value : value * 1000);
+        else
+            date = new Date(value);
+        if (isNaN(date.getTime()))
+            return "";
+        const now = new Date();
+        const sameDay = date.toDateString() === now.toDateString();
+        const time = Qt.formatTime(date, Qt.locale().timeFormat(Locale.ShortFormat));
+        return sameDay ? time : Qt.formatDate(date, "d MMM") + " " + time;
+    }
+
+    implicitHeight: loader.implicitHeight + 2 * verticalPadding
+    implicitWidth: 600
+
+    Loader {
+        id: loader
+        anchors.horizontalCenter: parent.horizontalCenter
+        y: root.verticalPadding
+        width: Math.min(root.width - 2 * Theme.spacingXL, Theme.contentMaxWidth)
+        sourceComponent: {
+            switch (root.role) {
+            case "user":
+                return userComponent;
+            case "assistant":
+                return assistantComponent;
+            case "tool":
+                return toolComponent;
+            case "error":
+                return errorComponent;
+            default:
+                return noticeComponent;
+            }
+        }
+    }
+
+    Component {
+        id: userComponent
+        UserMessage {
+            content: root.content
+            attachments: root.attachmentList
+            timeText: root.timeText
+            status: root.status
+            backdrop: root.backdrop
+        }
+    }
+
+    Component {
+        id: assistantComponent
+        AssistantMessage {
+            content: root.content
+            reasoning: root.reasoning
+            reasoningSeconds: root.reasoningSeconds
+            status: root.status
+            timeText: root.timeText
+        }
+    }
+
+    Component {
+        id: toolComponent
+        Item {
+            implicitHeight: card.implicitHeight
+            ToolCard {
+                id: card
+                // Tool activity sits under the answer it belongs to, aligned with its text.
+                x: 28 + Theme.spacingM
+                width: parent.width - x
+                toolName: root.toolName
+                preview: root.toolPreview
+                status: root.toolStatus
+                duration: root.toolDuration
+                args: root.toolArgs
+                result: root.toolResult
+            }
+        }
+    }
+
+    Component {
+        id: errorComponent
+        ErrorRow {
+            title: qsTr("Error")
+            message: root.content
+        }
+    }
+
+    Component {
+        id: noticeComponent
+        NoticeRow {
+            text: root.content
+            iconName: root.noticeIcon
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import Caduceus
+
+// The user's turn: a bubble on the right, with image thumbnails and file chips above it.
+Item {
+    id: root
+
+    property string content
+    property var attachments: []     // [{type: "image"|"file", name, path}]
+    property string timeText
+    property string status
+    property color backdrop: Theme.window
+
+    readonly property var imageAttachments: (attachments || []).filter(a => a && a.type === "image")
+    readonly property var fileAttachments: (attachments || []).filter(a => a && a.type !== "image")
+    readonly property real maxBubbleWidth: Math.max(120, width * 0.78)
+    readonly property bool showActions: hover.hovered || copyButton.activeFocus
+
+    implicitHeight: column.implicitHeight
+
+    HoverHandler {
+        id: hover
+    }
+
+    Column {
+        id: column
+        anchors.right: parent.right
+        width: root.maxBubbleWidth
+        spacing: Theme.spacingXS + 2
+
+        Flow {
+            visible: root.imageAttachments.length > 0
+            anchors.right: parent.right
+            width: Math.min(parent.width, childrenRect.width)
+            layoutDirection: Qt.RightToLeft
+            spacing: Theme.spacingS
+            Repeater {
+                model: root.imageAttachments
+                ImageThumbnail {
+                    required property var modelData
+                    path: modelData.path || ""
+                    backdrop: root.backdrop
+                }
+            }
+        }
+
+        Flow {
+            visible: root.fileAttachments.length > 0
+            anchors.right: parent.right
+            width: parent.width
+            layoutDirection: Qt.RightToLeft
+            spacing: Theme.spacingS
+            Repeater {
+                model: root.fileAttachments
+                AttachmentChip {
+                    required property var modelData
+                    path: modelData.path || ""
+                    name: modelData.name || LocalFiles.fileName(modelData.path || "")
+                }
+            }
+        }
+
+        Rectangle {
+            id: bubble
+            visible: root.content.length > 0
+            anchors.right: parent.right
+            width: Math.min(root.maxBubbleWidth, bubbleText.implicitWidth + 2 * Theme.spacingM + 2)
+            height: bubbleText.implicitHeight + 2 * Theme.spacingS + 4
+            radius: Theme.radiusL
+            color: Theme.userBubble
+            border.width: 1
+            border.color: Theme.userBubbleBorder
+
+            TextEdit {
+                id: bubbleText
+                x: Theme.spacingM
+                y: Theme.spacingS + 2
+                width: parent.width - 2 * Theme.spacingM
+                text: root.content
+                textFormat: TextEdit.PlainText
+                wrapMode: TextEdit.Wrap
+                readOnly: true
+                selectByMouse: true
+                selectByKeyboard: true
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSizeBody
+                color: Theme.userBubbleText
+                selectionColor: Theme.selection
+                activeFocusOnTab: false
+                Accessible.role: Accessible.StaticText
+                Accessible.name: qsTr("You said: %1").arg(root.content)
+            }
+        }
+
+        Row {
+            anchors.right: parent.right
+            spacing: Theme.spacingXS
+            height: copyButton.height
+            opacity: root.showActions ? 1 : 0
+            Behavior on opacity {
+                NumberAnimation { duration: Theme.durationFast }
+            }
+            Text {
+                anchors.verticalCenter: parent.verticalCenter
+                visible: root.timeText.length > 0
+                text: root.timeText
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSizeCaption
+                color: Theme.textFaint
+            }
+            CopyButton {
+                id: copyButton
+                objectName: "copyMessage"
+                textToCopy: root.content
+                toolTipText: qsTr("Copy message")
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// Runs every tst_*.qml in this folder against the statically linked Caduceus QML module.
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QInputMethodEvent>
+#include <QMimeData>
+#include <QQmlContext>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QUrl>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtQuickTest>
+
+Q_IMPORT_QML_PLUGIN(CaduceusPlugin)
+
+// What QML tests cannot do on their own: drive an input method and fill the clipboard with files.
+class QmlTestHelper : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+    Q_INVOKABLE void compose(QQuickItem *item, const QString &preedit)
+    {
+        QInputMethodEvent event(preedit, {});
+        QCoreApplication::sendEvent(item, &event);
+    }
+
+    Q_INVOKABLE void commit(QQuickItem *item, const QString &text)
+    {
+        QInputMethodEvent event;
+        event.setCommitString(text);
+        QCoreApplication::sendEvent(item, &event);
+    }
+
+    Q_INVOKABLE void setClipboardFiles(const QStringList &paths)
+    {
+        auto *mime = new QMimeData;
+        QList<QUrl> urls;
+        for (const QString &path : paths)
+            urls.append(QUrl::fromLocalFile(path));
+        mime->setUrls(urls);
+        QGuiApplication::clipboard()->setMimeData(mime);
+    }
+
+    Q_INVOKABLE void setClipboardText(const QString &text) { QGuiApplication::clipboard()->setText(text); }
+};
+
+class Setup : public QObject
+{
+    Q_OBJECT
+
+public slots:
+    void applicationAvailable() { QQuickStyle::setStyle(QStringLiteral("Basic")); }
+
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine->rootContext()->setContextProperty(QStringLiteral("TestHelper"), new QmlTestHelper(engine));
+    }
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(caduceus_qml, Setup)
+
+#include "tst_qml.moc"
