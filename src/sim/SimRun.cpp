@@ -414,14 +414,19 @@ bool SimRun::requestStop()
     return true;
 }
 
-void SimRun::complete()
+void SimRun::recordAnswer(const QString &finishReason)
 {
     TranscriptRow row;
     row.role = QStringLiteral("assistant");
     row.content = m_callText;
-    row.finishReason = QStringLiteral("stop");
+    row.finishReason = finishReason;
     row.reasoning = m_callReasoning.isEmpty() ? QString() : m_callReasoning;
     recordRow(row);
+}
+
+void SimRun::complete()
+{
+    recordAnswer(QStringLiteral("stop"));
     m_output = m_callText;
     emitEvent("run.completed",
               {{QStringLiteral("output"), m_output}, {QStringLiteral("usage"), usageJson()}});
@@ -430,13 +435,8 @@ void SimRun::complete()
 
 void SimRun::fail(const QString &error)
 {
-    if (!m_callText.isEmpty()) {
-        TranscriptRow row;
-        row.role = QStringLiteral("assistant");
-        row.content = m_callText;
-        row.finishReason = QStringLiteral("error");
-        recordRow(row);
-    }
+    if (!m_callText.isEmpty())
+        recordAnswer(QStringLiteral("error"));
     m_error = error;
     emitEvent("run.failed", {{QStringLiteral("error"), error}});
     finishWith(Status::Failed);
@@ -445,12 +445,9 @@ void SimRun::fail(const QString &error)
 void SimRun::cancel()
 {
     m_pendingApprovals.clear();
+    // The interrupted answer stays in the transcript, as far as it got.
     if (!m_callText.isEmpty()) {
-        TranscriptRow row;
-        row.role = QStringLiteral("assistant");
-        row.content = m_callText;
-        row.finishReason = QStringLiteral("cancelled");
-        recordRow(row);
+        recordAnswer(QStringLiteral("cancelled"));
         m_output = m_callText;
     }
     emitEvent("run.cancelled");

@@ -95,6 +95,8 @@ private:
     void writeKeepalive();
     QJsonObject usageJson() const;
     void recordRow(TranscriptRow row);
+    // The assistant row of the model call in progress.
+    void recordAnswer(const QString &finishReason);
 
     QString m_runId;
     QByteArray m_runIdBytes; // as written into every frame
