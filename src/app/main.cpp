@@ -8,7 +8,14 @@
 #include "store/SessionStore.h"
 #include "version.h"
 
+#ifdef CADUCEUS_WITH_GUI
+#include "GuiMode.h"
+#include "GuiOptions.h"
+#include <QGuiApplication>
+#endif
+
 #include <QCommandLineParser>
+#include <memory>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QTextStream>
@@ -72,6 +79,24 @@ int listSessions(AppRuntime &runtime)
     return 0;
 }
 
+// The window needs a QGuiApplication; terminal and relay modes must run without a display.
+bool wantsWindow(int argc, char **argv)
+{
+#ifdef CADUCEUS_WITH_GUI
+    static const QList<QByteArray> terminalModes{"chat",   "sessions", "--list", "--relay",   "--version",
+                                                 "-v",     "--help",   "-h",     "--help-all", "--protocol-fixture"};
+    for (int i = 1; i < argc; ++i) {
+        if (terminalModes.contains(QByteArray(argv[i])))
+            return false;
+    }
+    return true;
+#else
+    Q_UNUSED(argc)
+    Q_UNUSED(argv)
+    return false;
+#endif
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -79,7 +104,14 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Caduceus"));
     QCoreApplication::setApplicationName(QStringLiteral("Caduceus"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CADUCEUS_VERSION_STRING));
-    QCoreApplication app(argc, argv);
+#ifdef CADUCEUS_WITH_GUI
+    std::unique_ptr<QCoreApplication> application = wantsWindow(argc, argv)
+                                                        ? std::make_unique<QGuiApplication>(argc, argv)
+                                                        : std::make_unique<QCoreApplication>(argc, argv);
+#else
+    auto application = std::make_unique<QCoreApplication>(argc, argv);
+#endif
+    QCoreApplication &app = *application;
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Caduceus — native chat client and local relay for Hermes Agent.\n\n"
@@ -89,6 +121,7 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     CommonOptions options;
     options.addTo(parser);
+    RelayMode::addWebUiOptions(parser);
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("chat | sessions"), QStringLiteral("[command]"));
     parser.process(app);
 
@@ -113,10 +146,21 @@ int main(int argc, char **argv)
         }
         if (parser.isSet(options.protocolFixture))
             return RelayMode::runProtocolFixture(relayConfig);
+        QString webUiError;
+        if (!RelayMode::readWebUiOptions(parser, parser.value(options.dataDir), &relayConfig, &webUiError)) {
+            err() << "caduceus: " << webUiError << "\n";
+            return 2;
+        }
     }
-    if (!parser.isSet(options.relay) && command != QLatin1String("chat") && command != QLatin1String("sessions") && !parser.isSet(options.list)) {
-        err() << "caduceus: the desktop window is not part of this build yet; use `caduceus chat \"hello\"`.\n";
+    const bool window = wantsWindow(argc, argv);
+    if (!window && !parser.isSet(options.relay) && command != QLatin1String("chat") &&
+        command != QLatin1String("sessions") && !parser.isSet(options.list)) {
+        err() << "caduceus: this build has no desktop window; use `caduceus chat \"hello\"` or `caduceus --relay`.\n";
         err() << parser.helpText();
+        return 2;
+    }
+    if (window && !command.isEmpty()) {
+        err() << "caduceus: unknown command \"" << command << "\"\n" << parser.helpText();
         return 2;
     }
 
@@ -137,6 +181,15 @@ int main(int argc, char **argv)
     agentOptions.profile = parser.value(options.profile);
     agentOptions.hermesHome = parser.value(options.hermesHome);
     agentOptions.demo = parser.isSet(options.demo);
+
+#ifdef CADUCEUS_WITH_GUI
+    if (window) {
+        GuiOptions gui{agentOptions, notice};
+        if (!GuiMode::start(&runtime, gui))
+            return 1;
+        return app.exec();
+    }
+#endif
 
     if (parser.isSet(options.relay)) {
         runtime.connectAgent(agentOptions, [&](bool ok, const QString &message) {

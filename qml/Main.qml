@@ -1,0 +1,130 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Qt.labs.settings
+import Caduceus
+import Caduceus.App
+
+// The Caduceus window: sessions on the left, the open conversation on the right.
+ApplicationWindow {
+    id: window
+
+    width: 1180
+    height: 780
+    minimumWidth: 640
+    minimumHeight: 420
+    visible: true
+    title: Backend.currentTitle.length > 0 ? Backend.currentTitle + " — Caduceus" : "Caduceus"
+    color: Theme.window
+
+    Settings {
+        category: "window"
+        property alias x: window.x
+        property alias y: window.y
+        property alias width: window.width
+        property alias height: window.height
+        property alias sidebarWidth: sidebar.preferredWidth
+    }
+
+    Component.onCompleted: {
+        Theme.mode = Backend.setting("ui/theme", "system");
+        Theme.fontScale = Number(Backend.setting("ui/fontScale", 1.0));
+    }
+
+    Shortcut {
+        sequences: [StandardKey.New, "Ctrl+N"]
+        onActivated: {
+            Backend.newSession();
+            chatPane.focusComposer();
+        }
+    }
+    Shortcut {
+        sequence: "Ctrl+K"
+        onActivated: searchPopup.open()
+    }
+    Shortcut {
+        sequences: ["Ctrl+,", StandardKey.Preferences]
+        onActivated: settingsDialog.open()
+    }
+    Shortcut {
+        sequence: "Ctrl+L"
+        onActivated: chatPane.focusComposer()
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        SessionSidebar {
+            id: sidebar
+            property int preferredWidth: 280
+            Layout.fillHeight: true
+            Layout.preferredWidth: preferredWidth
+            onSearchRequested: searchPopup.open()
+            onSettingsRequested: settingsDialog.open()
+            onSessionChosen: chatPane.focusComposer()
+        }
+
+        Rectangle {
+            Layout.fillHeight: true
+            Layout.preferredWidth: 1
+            color: Theme.border
+
+            MouseArea {
+                anchors.fill: parent
+                anchors.margins: -3
+                cursorShape: Qt.SplitHCursor
+                property real startX: 0
+                onPressed: mouse => startX = mouse.x
+                onPositionChanged: mouse => {
+                    if (pressed)
+                        sidebar.preferredWidth = Math.max(200, Math.min(480, sidebar.preferredWidth + mouse.x - startX));
+                }
+            }
+        }
+
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            Banner {
+                Layout.fillWidth: true
+                visible: Backend.demoAgent
+                tone: "info"
+                objectName: "demoBanner"
+                text: qsTr("You are chatting with the Demo agent: a simulated Hermes that gives sample answers. "
+                           + "Connect a real Hermes Agent in Settings.")
+                actionText: qsTr("Settings")
+                onActionTriggered: settingsDialog.open()
+            }
+
+            Banner {
+                Layout.fillWidth: true
+                visible: Backend.notice.length > 0
+                tone: "warning"
+                text: Backend.notice
+                actionText: qsTr("Dismiss")
+                onActionTriggered: Backend.dismissNotice()
+            }
+
+            ChatPane {
+                id: chatPane
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+            }
+        }
+    }
+
+    SearchPopup {
+        id: searchPopup
+        onHitChosen: (sessionId, messageId) => {
+            Backend.openSession(sessionId);
+            chatPane.scrollToMessage(messageId);
+        }
+    }
+
+    SettingsDialog {
+        id: settingsDialog
+    }
+}

@@ -1,0 +1,320 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Controls
+import QtQuick.Layouts
+import Caduceus
+import Caduceus.App
+
+// The list of sessions: pinned first, then newest activity, each with a live spinner while it runs
+// and a badge with its queue. Right click (or the menu key) renames, pins or deletes.
+Rectangle {
+    id: root
+
+    signal searchRequested()
+    signal settingsRequested()
+    signal sessionChosen()
+
+    color: Theme.surfaceAlt
+
+    function relativeTime(seconds) {
+        if (!seconds)
+            return "";
+        const diff = Date.now() / 1000 - seconds;
+        if (diff < 60)
+            return qsTr("now");
+        if (diff < 3600)
+            return qsTr("%1 min").arg(Math.floor(diff / 60));
+        if (diff < 86400)
+            return qsTr("%1 h").arg(Math.floor(diff / 3600));
+        if (diff < 7 * 86400)
+            return qsTr("%1 d").arg(Math.floor(diff / 86400));
+        return new Date(seconds * 1000).toLocaleDateString(Qt.locale(), Locale.ShortFormat);
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacingM
+            spacing: Theme.spacingS
+
+            Label {
+                text: "Caduceus"
+                font.pixelSize: Theme.fontSizeLarge
+                font.weight: Font.DemiBold
+                font.family: Theme.fontFamily
+                color: Theme.text
+            }
+            StatusDot {
+                objectName: "agentStatus"
+                status: Backend.agentStatus
+                reason: Backend.agentStatusReason.length > 0 ? Backend.agentStatusReason : Backend.agentLabel
+            }
+            Item { Layout.fillWidth: true }
+            IconButton {
+                objectName: "newChatButton"
+                iconName: "edit"
+                toolTipText: qsTr("New chat (Ctrl+N)")
+                onClicked: {
+                    Backend.newSession();
+                    root.sessionChosen();
+                }
+            }
+        }
+
+        Button {
+            id: searchButton
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacingM
+            Layout.rightMargin: Theme.spacingM
+            Layout.bottomMargin: Theme.spacingS
+            implicitHeight: Theme.controlHeight
+            hoverEnabled: true
+            Accessible.name: qsTr("Search all messages")
+            onClicked: root.searchRequested()
+            contentItem: RowLayout {
+                spacing: Theme.spacingS
+                Label {
+                    Layout.fillWidth: true
+                    text: qsTr("Search messages…")
+                    color: Theme.textFaint
+                    font.pixelSize: Theme.fontSizeSmall
+                    font.family: Theme.fontFamily
+                    leftPadding: Theme.spacingXS
+                }
+                Label {
+                    text: "Ctrl K"
+                    color: Theme.textFaint
+                    font.pixelSize: Theme.fontSizeCaption
+                    font.family: Theme.monoFamily
+                }
+            }
+            background: Rectangle {
+                radius: Theme.radiusS
+                color: searchButton.hovered ? Theme.surfaceHover : Theme.surface
+                border.color: searchButton.visualFocus ? Theme.accent : Theme.border
+                border.width: searchButton.visualFocus ? 2 : 1
+            }
+        }
+
+        ListView {
+            id: list
+            objectName: "sessionList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: Backend.sessions
+            currentIndex: Backend.sessions.rowOf(Backend.currentSessionId)
+            keyNavigationEnabled: true
+            activeFocusOnTab: true
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Sessions")
+
+            section.property: "section"
+            section.delegate: Label {
+                required property string section
+                width: ListView.view.width
+                text: section
+                leftPadding: Theme.spacingL
+                topPadding: Theme.spacingS
+                bottomPadding: Theme.spacingXS
+                font.pixelSize: Theme.fontSizeCaption
+                font.weight: Font.DemiBold
+                font.capitalization: Font.AllUppercase
+                color: Theme.textFaint
+            }
+
+            Keys.onReturnPressed: {
+                Backend.openSession(Backend.sessions.sessionIdAt(currentIndex));
+                root.sessionChosen();
+            }
+
+            delegate: ItemDelegate {
+                id: row
+                required property int index
+                required property string sessionId
+                required property string title
+                required property real lastActive
+                required property bool pinned
+                required property bool working
+                required property int queueLength
+
+                readonly property bool isCurrent: sessionId === Backend.currentSessionId
+                width: ListView.view.width
+                height: Math.round(40 * Theme.fontScale)
+                hoverEnabled: true
+                Accessible.name: title + (working ? qsTr(", running") : "") + (queueLength > 0 ? qsTr(", %n queued", "", queueLength) : "")
+
+                onClicked: {
+                    Backend.openSession(sessionId);
+                    root.sessionChosen();
+                }
+                TapHandler {
+                    acceptedButtons: Qt.RightButton
+                    onTapped: sessionMenu.popup()
+                }
+                Keys.onMenuPressed: sessionMenu.popup()
+
+                background: Rectangle {
+                    anchors.fill: parent
+                    anchors.leftMargin: Theme.spacingS
+                    anchors.rightMargin: Theme.spacingS
+                    radius: Theme.radiusS
+                    color: row.isCurrent ? Theme.accentSoft : (row.hovered ? Theme.surfaceHover : "transparent")
+                    border.width: row.visualFocus ? 2 : 0
+                    border.color: Theme.accent
+                }
+
+                contentItem: RowLayout {
+                    spacing: Theme.spacingS
+                    anchors.leftMargin: Theme.spacingL
+                    anchors.rightMargin: Theme.spacingL
+
+                    Item { Layout.preferredWidth: Theme.spacingXS }
+                    Label {
+                        Layout.fillWidth: true
+                        text: row.title
+                        elide: Text.ElideRight
+                        color: Theme.text
+                        font.pixelSize: Theme.fontSizeBody
+                        font.family: Theme.fontFamily
+                        font.weight: row.isCurrent ? Font.Medium : Font.Normal
+                    }
+                    Spinner {
+                        visible: row.working
+                        size: 12
+                    }
+                    QueueBadge {
+                        visible: row.queueLength > 0
+                        count: row.queueLength
+                    }
+                    Label {
+                        visible: !row.working
+                        text: root.relativeTime(row.lastActive)
+                        color: Theme.textFaint
+                        font.pixelSize: Theme.fontSizeCaption
+                        font.family: Theme.fontFamily
+                    }
+                    Item { Layout.preferredWidth: Theme.spacingXS }
+                }
+
+                Menu {
+                    id: sessionMenu
+                    MenuItem {
+                        text: qsTr("Rename…")
+                        onTriggered: renameDialog.openFor(row.sessionId, row.title)
+                    }
+                    MenuItem {
+                        text: row.pinned ? qsTr("Unpin") : qsTr("Pin")
+                        onTriggered: Backend.setPinned(row.sessionId, !row.pinned)
+                    }
+                    MenuSeparator {}
+                    MenuItem {
+                        text: qsTr("Delete…")
+                        onTriggered: deleteDialog.openFor(row.sessionId, row.title)
+                    }
+                }
+            }
+
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0
+                width: parent.width - Theme.spacingXL * 2
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: qsTr("No conversations yet.\nYour chats appear here.")
+                color: Theme.textFaint
+                font.pixelSize: Theme.fontSizeSmall
+            }
+        }
+
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.preferredHeight: 1
+            color: Theme.border
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacingS
+            spacing: Theme.spacingS
+
+            ComboBox {
+                id: profileBox
+                objectName: "profileSwitcher"
+                Layout.fillWidth: true
+                visible: Backend.profiles.length > 1
+                model: Backend.profiles
+                currentIndex: Backend.profiles.indexOf(Backend.currentProfile)
+                onActivated: index => Backend.currentProfile = Backend.profiles[index]
+                Accessible.name: qsTr("Agent profile")
+            }
+            Label {
+                Layout.fillWidth: true
+                visible: !profileBox.visible
+                text: Backend.agentLabel
+                elide: Text.ElideRight
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+                leftPadding: Theme.spacingXS
+            }
+            IconButton {
+                objectName: "settingsButton"
+                iconName: "shield"
+                toolTipText: qsTr("Settings (Ctrl+,)")
+                onClicked: root.settingsRequested()
+            }
+        }
+    }
+
+    Dialog {
+        id: renameDialog
+        property string sessionId
+        function openFor(id, title) {
+            sessionId = id;
+            renameField.text = title;
+            open();
+            renameField.selectAll();
+            renameField.forceActiveFocus();
+        }
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Rename conversation")
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        TextField {
+            id: renameField
+            width: 320
+            Accessible.name: qsTr("New title")
+            onAccepted: renameDialog.accept()
+        }
+        onAccepted: Backend.renameSession(sessionId, renameField.text)
+    }
+
+    Dialog {
+        id: deleteDialog
+        property string sessionId
+        property string sessionTitle
+        function openFor(id, title) {
+            sessionId = id;
+            sessionTitle = title;
+            open();
+        }
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Delete conversation?")
+        standardButtons: Dialog.Yes | Dialog.Cancel
+        Label {
+            width: 360
+            wrapMode: Text.WordWrap
+            text: qsTr("“%1” and all its messages will be deleted from this computer. This cannot be undone.")
+                    .arg(deleteDialog.sessionTitle)
+        }
+        onAccepted: Backend.deleteSession(sessionId)
+    }
+}

@@ -1,0 +1,217 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Controls
+import QtQuick.Layouts
+import Caduceus
+import Caduceus.App
+
+// Settings: the agent (URL and key; the key goes to the system keychain), chat defaults,
+// appearance, and the relay that lets hermes-web-ui in a browser share these sessions.
+Dialog {
+    id: root
+
+    parent: Overlay.overlay
+    anchors.centerIn: parent
+    width: Math.min(620, parent.width - Theme.spacingXL * 2)
+    height: Math.min(720, parent.height - Theme.spacingXL * 2)
+    modal: true
+    title: qsTr("Settings")
+    standardButtons: Dialog.Close
+    padding: Theme.spacingL
+
+    onOpened: {
+        urlField.text = Backend.setting("agent/url", "");
+        keyField.text = "";
+        modelField.text = Backend.setting("chat/defaultModel", "");
+        promptArea.text = Backend.setting("chat/systemPrompt", "");
+        relayPort.value = Number(Backend.setting("relay/port", 8648));
+    }
+
+    component SectionTitle: Label {
+        Layout.topMargin: Theme.spacingM
+        font.pixelSize: Theme.fontSizeBody
+        font.weight: Font.DemiBold
+        color: Theme.text
+    }
+    component Hint: Label {
+        Layout.fillWidth: true
+        wrapMode: Text.WordWrap
+        font.pixelSize: Theme.fontSizeSmall
+        color: Theme.textMuted
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        clip: true
+
+        ColumnLayout {
+            width: parent.width
+            spacing: Theme.spacingS
+
+            SectionTitle { text: qsTr("Agent") }
+            RowLayout {
+                spacing: Theme.spacingS
+                StatusDot {
+                    status: Backend.agentStatus
+                    reason: Backend.agentStatusReason
+                    showLabel: true
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: Backend.agentLabel
+                    elide: Text.ElideRight
+                    color: Theme.textMuted
+                }
+            }
+            Hint {
+                visible: Backend.agentStatusReason.length > 0
+                text: Backend.agentStatusReason
+                color: Theme.danger
+            }
+            TextField {
+                id: urlField
+                objectName: "agentUrl"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Agent URL, e.g. http://127.0.0.1:8642 (empty: find local Hermes)")
+                Accessible.name: qsTr("Agent URL")
+            }
+            TextField {
+                id: keyField
+                objectName: "agentKey"
+                Layout.fillWidth: true
+                echoMode: TextInput.Password
+                placeholderText: qsTr("API key (API_SERVER_KEY); kept in the system keychain")
+                Accessible.name: qsTr("Agent API key")
+            }
+            RowLayout {
+                ThemedButton {
+                    text: qsTr("Connect")
+                    variant: "primary"
+                    onClicked: Backend.connectAgent(urlField.text, keyField.text)
+                }
+                ThemedButton {
+                    text: qsTr("Find local Hermes")
+                    onClicked: {
+                        urlField.text = "";
+                        Backend.connectAgent("", "");
+                    }
+                }
+            }
+
+            SectionTitle { text: qsTr("Chat") }
+            TextField {
+                id: modelField
+                Layout.fillWidth: true
+                placeholderText: qsTr("Default model (empty: the profile's default)")
+                Accessible.name: qsTr("Default model")
+                onEditingFinished: Backend.setSetting("chat/defaultModel", text.trim())
+            }
+            Label {
+                text: qsTr("System prompt")
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+            }
+            TextArea {
+                id: promptArea
+                Layout.fillWidth: true
+                Layout.preferredHeight: 90
+                wrapMode: TextEdit.Wrap
+                placeholderText: qsTr("Instructions added to every run")
+                Accessible.name: qsTr("System prompt")
+                onEditingFinished: Backend.setSetting("chat/systemPrompt", text)
+            }
+
+            SectionTitle { text: qsTr("Appearance") }
+            RowLayout {
+                spacing: Theme.spacingS
+                Label { text: qsTr("Theme"); color: Theme.textMuted }
+                ComboBox {
+                    id: themeBox
+                    model: [qsTr("System"), qsTr("Light"), qsTr("Dark")]
+                    readonly property var modes: ["system", "light", "dark"]
+                    currentIndex: Math.max(0, modes.indexOf(Theme.mode))
+                    onActivated: index => {
+                        Theme.mode = modes[index];
+                        Backend.setSetting("ui/theme", modes[index]);
+                    }
+                    Accessible.name: qsTr("Theme")
+                }
+                Item { Layout.preferredWidth: Theme.spacingL }
+                Label { text: qsTr("Text size"); color: Theme.textMuted }
+                Slider {
+                    from: 0.85
+                    to: 1.5
+                    stepSize: 0.05
+                    value: Theme.fontScale
+                    onMoved: {
+                        Theme.fontScale = value;
+                        Backend.setSetting("ui/fontScale", value);
+                    }
+                    Accessible.name: qsTr("Text size")
+                }
+            }
+
+            SectionTitle { text: qsTr("Web UI relay") }
+            Hint {
+                text: qsTr("Lets the hermes-web-ui chat page in a browser use Caduceus instead of its Node server; "
+                           + "the browser and this window then share the same sessions. It listens on this computer only.")
+            }
+            RowLayout {
+                spacing: Theme.spacingS
+                Switch {
+                    id: relaySwitch
+                    objectName: "relaySwitch"
+                    text: qsTr("Relay on")
+                    checked: Backend.relayRunning
+                    onToggled: Backend.setRelayEnabled(checked, relayPort.value)
+                }
+                Label { text: qsTr("Port"); color: Theme.textMuted }
+                SpinBox {
+                    id: relayPort
+                    from: 1024
+                    to: 65535
+                    editable: true
+                    value: 8648
+                    Accessible.name: qsTr("Relay port")
+                }
+            }
+            Hint {
+                visible: Backend.relayError.length > 0
+                text: Backend.relayError
+                color: Theme.danger
+            }
+            GridLayout {
+                visible: Backend.relayRunning
+                columns: 3
+                columnSpacing: Theme.spacingS
+                Label { text: qsTr("Server URL"); color: Theme.textMuted }
+                TextField {
+                    Layout.fillWidth: true
+                    readOnly: true
+                    text: Backend.relayUrl
+                    Accessible.name: qsTr("Relay URL")
+                }
+                CopyButton { textToCopy: Backend.relayUrl; toolTipText: qsTr("Copy the URL") }
+                Label { text: qsTr("Token"); color: Theme.textMuted }
+                TextField {
+                    Layout.fillWidth: true
+                    readOnly: true
+                    echoMode: TextInput.PasswordEchoOnEdit
+                    text: Backend.relayToken
+                    font.family: Theme.monoFamily
+                    Accessible.name: qsTr("Relay token")
+                }
+                CopyButton { textToCopy: Backend.relayToken; toolTipText: qsTr("Copy the token") }
+            }
+            ThemedButton {
+                visible: Backend.relayRunning
+                text: qsTr("New token")
+                onClicked: Backend.regenerateRelayToken()
+            }
+
+            SectionTitle { text: qsTr("About") }
+            Hint { text: qsTr("Caduceus %1 — a native client and relay for Hermes Agent.").arg(Backend.version) }
+        }
+    }
+}

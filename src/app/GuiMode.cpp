@@ -1,0 +1,39 @@
+#include "GuiMode.h"
+
+#include "ChatBackend.h"
+#include "GuiOptions.h"
+
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTextStream>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(CaduceusPlugin)
+
+bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
+{
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+    auto *backend = new ChatBackend(runtime, runtime);
+    if (!options.startupNotice.isEmpty())
+        backend->setNotice(options.startupNotice);
+    qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Backend", backend);
+    qmlRegisterUncreatableType<ChatModel>("Caduceus.App", 1, 0, "ChatModel", QStringLiteral("Use Backend.chat"));
+    qmlRegisterUncreatableType<SessionListModel>("Caduceus.App", 1, 0, "SessionListModel",
+                                                 QStringLiteral("Use Backend.sessions"));
+    qmlRegisterUncreatableType<QueueModel>("Caduceus.App", 1, 0, "QueueModel", QStringLiteral("Use Backend.queue"));
+
+    auto *engine = new QQmlApplicationEngine(runtime);
+    engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Caduceus/Main.qml")));
+    if (engine->rootObjects().isEmpty()) {
+        QTextStream(stderr) << "caduceus: the window could not be loaded (see the QML errors above)\n";
+        return false;
+    }
+    runtime->connectAgent(options.agent, [backend](bool ok, const QString &message) {
+        backend->setAgentConnected(ok, message);
+    });
+    return true;
+}

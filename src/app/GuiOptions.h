@@ -1,0 +1,10 @@
+#pragma once
+#include "AppRuntime.h"
+
+#include <QString>
+
+struct GuiOptions
+{
+    AppRuntime::AgentOptions agent;
+    QString startupNotice; // e.g. the database was moved aside
+};
