@@ -1,4 +1,5 @@
 #pragma once
+#include "chat/CompressionOptions.h"
 #include "hermes/RunEventStream.h"
 
 #include <QString>
@@ -15,6 +16,7 @@ struct ChatSettings
     int syncTimeoutMs = 8000;      // transcript sync after a run is best effort within this time
     int maxQueuedPerSession = 100;
     hermes::RunEventStream::Options stream;
+    CompressionOptions compression;
 };
 
 } // namespace caduceus::chat

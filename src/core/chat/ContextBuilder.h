@@ -2,10 +2,20 @@
 // conversation_history and the token estimate of one session, kept incrementally (SPEC 5.1, 5.3): the
 // transcript is read and estimated once, then only rows newer than the cache are read. The reference
 // relay re-read and re-tokenised the whole history on every run (SPEC 9.8).
+//
+// Index space. Every stored row that becomes a history item (HistoryBuilder::toHistoryItem is not empty)
+// gets the next item index, oldest first, counted over the whole transcript and never over a page of it
+// (the reference applied an index computed on the full history to its last 500 messages, SPEC 9.4).
+// A compression snapshot's last_message_index is an item index in this space; its last_message_id is the
+// stored id of that item, which is what the boundary is found by when known.
+//
+// With a snapshot, what the agent gets is the summary as the first item (summaryItem) followed by every item
+// after the boundary; usage() then counts the summary as input plus the rows after the boundary (SPEC 5.3).
 #include "store/StoreTypes.h"
 
 #include <QJsonArray>
 #include <QList>
+#include <optional>
 
 namespace caduceus::store {
 class SessionStore;
@@ -18,15 +28,49 @@ class ContextBuilder
 public:
     struct Usage
     {
-        qint64 inputTokens = 0;  // user messages
+        qint64 inputTokens = 0;  // the summary and user messages
         qint64 outputTokens = 0; // assistant + tool content
+        qint64 total() const { return inputTokens + outputTokens; }
+    };
+
+    // What a run starting before a given message would be sent.
+    struct Window
+    {
+        int totalItems = 0;         // history items before that message (the full history)
+        int summarisedItems = 0;    // of those, the ones the snapshot covers (0 without a snapshot)
+        int itemsSinceSnapshot = 0; // totalItems - summarisedItems
+        qint64 contextTokens = 0;   // usage().total()
+        bool hasSnapshot = false;
+    };
+
+    // Items [from, to) of the full history with their token estimates.
+    struct ItemRange
+    {
+        QJsonArray items;
+        QList<int> tokens;
+        qint64 lastMessageId = 0; // stored id of the last item of the range (0 when empty)
     };
 
     ContextBuilder(store::SessionStore *store, const QString &sessionId);
 
-    // History items of every stored row older than `beforeMessageId` (0 = all).
+    // The full history (no summary) of every stored row older than `beforeMessageId` (0 = all).
     QJsonArray history(qint64 beforeMessageId = 0);
+    // What the agent is sent: with a snapshot, the summary then the items after it; else history().
+    QJsonArray contextHistory(qint64 beforeMessageId = 0);
+    Window window(qint64 beforeMessageId = 0);
+    ItemRange items(int from, int to);
     Usage usage();
+
+    std::optional<store::CompressionSnapshot> snapshot();
+    // A snapshot that was just saved becomes the current one (no need to read it back).
+    void adoptSnapshot(const store::CompressionSnapshot &snapshot);
+
+    // The first history item of a compressed history: a notice that this is reference context, then the
+    // summary.
+    static QJsonObject summaryItem(const QString &summary);
+    static int summaryTokens(const QString &summary);
+    static QString summaryNotice();
+
     // Stored rows changed or were replaced (transcript sync, deletion): re-read from there on.
     void invalidateFrom(qint64 messageId);
     void invalidateAll();
@@ -39,14 +83,23 @@ private:
         QJsonObject item; // empty when the row is not part of the history
         int tokens = 0;
         bool input = false;
+        bool output = false;
     };
     void refresh();
+    // Number of items whose stored id is below `beforeMessageId` (0 = all).
+    int itemsBefore(qint64 beforeMessageId) const;
+    // Number of items the snapshot covers, and the stored id at its boundary.
+    int summarisedItems() const;
+    qint64 boundaryId() const;
 
     store::SessionStore *m_store;
     QString m_sessionId;
     QList<Entry> m_entries;
+    QList<qsizetype> m_itemPositions; // entry position of each history item
     qint64 m_lastId = 0;
-    Usage m_usage;
+    Usage m_usage; // over every row, without the snapshot
+    std::optional<store::CompressionSnapshot> m_snapshot;
+    bool m_snapshotLoaded = false;
 };
 
 } // namespace caduceus::chat

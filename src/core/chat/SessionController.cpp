@@ -2,6 +2,8 @@
 
 #include "chat/ContentBlocks.h"
 #include "chat/ContentParser.h"
+#include "chat/ContextLengths.h"
+#include "chat/HistoryPreparation.h"
 #include "chat/SessionManager.h"
 #include "chat/TokenEstimator.h"
 #include "chat/TranscriptMerger.h"
@@ -84,6 +86,19 @@ struct SessionController::ActiveRun
     int echoesBeforeAnswer = 0;    // agent echoes seen while a POST was in flight
     int echoesExpected = 0;        // POSTs answered whose echo has not arrived yet
     bool producedText = false;
+    QPointer<HistoryPreparation> preparation; // history being prepared (compressed) before the POST
+
+    ActiveRun() = default;
+    ActiveRun(const ActiveRun &) = delete;
+    ActiveRun &operator=(const ActiveRun &) = delete;
+    ~ActiveRun()
+    {
+        // A turn given up while its history was compressed: stop the summary run too.
+        if (preparation) {
+            preparation->cancel();
+            preparation->deleteLater();
+        }
+    }
 };
 
 SessionController::SessionController(const QString &sessionId, SessionManager *manager)
@@ -517,23 +532,59 @@ void SessionController::startRun(const store::QueueItem &item)
     request.agentSessionId = m_run->agentSessionId;
     request.model = item.model;
     request.instructions = buildInstructions(item.instructions);
-    request.history = m_context.history(userId); // the stored transcript before this turn (SPEC 5.1)
     request.sessionKey = QStringLiteral("caduceus:") + m_sessionId;
     request.idempotencyKey = hermes::HermesClient::newIdempotencyKey();
     const int runSerial = m_run->serial;
-    qCInfo(lcSession) << m_sessionId << "starting a run with" << request.history.size() << "history items";
-    m_run->client->startRun(request, this, [this, runSerial](const ApiResult &result) {
-        if (!m_run || m_run->serial != runSerial) {
-            // The turn was given up (aborted) before the agent answered: stop the orphan run.
-            const QString orphan = result.json.value(QLatin1String("run_id")).toString();
-            if (result.ok() && !orphan.isEmpty()) {
-                if (auto *c = client())
-                    c->stopRun(orphan, this, [](const ApiResult &) {});
-            }
-            return;
-        }
-        onRunStarted(result);
-    });
+
+    // SPEC 3.2 step 2: the stored transcript before this turn (SPEC 5.1), compressed first when needed (5.2).
+    HistoryPreparation::Inputs prepare;
+    prepare.context = &m_context;
+    prepare.store = st;
+    prepare.client = m_run->client;
+    prepare.sessionId = m_sessionId;
+    prepare.profile = m_run->profile;
+    prepare.model = item.model;
+    prepare.beforeMessageId = userId;
+    prepare.contextLength = ContextLengths(m_manager).contextLength(m_run->profile, item.model);
+    prepare.options = m_manager->settings().compression;
+    m_run->preparation = new HistoryPreparation(prepare, this);
+    connect(m_run->preparation, &HistoryPreparation::compressionStarted, this,
+            [this](const QJsonObject &payload) {
+                rememberState(QStringLiteral("compression.started"), payload);
+                emitEvent(QStringLiteral("compression.started"), payload);
+            });
+    connect(m_run->preparation, &HistoryPreparation::compressionCompleted, this,
+            [this](const QJsonObject &payload) {
+                rememberState(QStringLiteral("compression.completed"), payload);
+                emitEvent(QStringLiteral("compression.completed"), payload);
+                recomputeTokens();
+                emitUsage();
+            });
+    connect(m_run->preparation, &HistoryPreparation::ready, this,
+            [this, runSerial, request](const QJsonArray &history) mutable {
+                if (!m_run || m_run->serial != runSerial)
+                    return;
+                if (m_run->abortRequested) {
+                    finishAbort(true); // aborted while compressing: nothing was started on the agent
+                    return;
+                }
+                request.history = history;
+                qCInfo(lcSession) << m_sessionId << "starting a run with" << request.history.size()
+                                  << "history items";
+                m_run->client->startRun(request, this, [this, runSerial](const ApiResult &result) {
+                    if (!m_run || m_run->serial != runSerial) {
+                        // The turn was given up (aborted) before the agent answered: stop the orphan run.
+                        const QString orphan = result.json.value(QLatin1String("run_id")).toString();
+                        if (result.ok() && !orphan.isEmpty()) {
+                            if (auto *c = client())
+                                c->stopRun(orphan, this, [](const ApiResult &) {});
+                        }
+                        return;
+                    }
+                    onRunStarted(result);
+                });
+            });
+    m_run->preparation->start();
 }
 
 void SessionController::onRunStarted(const ApiResult &result)

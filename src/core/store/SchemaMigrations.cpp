@@ -149,6 +149,25 @@ bool addPlainText(QSqlDatabase &db, QString &error)
     return true;
 }
 
+// Version 3: a snapshot also records the stored id of the last message it summarises, so its boundary holds
+// whatever happens to the numbering of history items; the context length the user set for a model (it wins
+// over config.yaml's); an index for usage reports by date.
+bool addContextTables(QSqlDatabase &db, QString &error)
+{
+    return execAll(
+        db,
+        {
+            QStringLiteral("ALTER TABLE compression_snapshots ADD COLUMN last_message_id INTEGER NOT "
+                           "NULL DEFAULT 0"),
+            QStringLiteral(R"(CREATE TABLE context_length_overrides (
+                            model TEXT PRIMARY KEY NOT NULL,
+                            context_length INTEGER NOT NULL,
+                            updated_at REAL NOT NULL DEFAULT 0))"),
+            QStringLiteral("CREATE INDEX runs_by_start ON runs(started_at)"),
+        },
+        error);
+}
+
 } // namespace
 
 const std::vector<MigrationStep> &SchemaMigrations::steps()
@@ -156,6 +175,7 @@ const std::vector<MigrationStep> &SchemaMigrations::steps()
     static const std::vector<MigrationStep> list{
         {1, QStringLiteral("sessions, messages, runs, queue, snapshots, agent deletes"), createBaseSchema},
         {2, QStringLiteral("plain text of content-block messages"), addPlainText},
+        {3, QStringLiteral("snapshot message ids, per-model context lengths"), addContextTables},
     };
     return list;
 }

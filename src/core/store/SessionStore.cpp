@@ -174,6 +174,7 @@ CompressionSnapshot readSnapshot(const QSqlQuery &q)
     s.lastMessageIndex = q.value(3).toInt();
     s.messageCount = q.value(4).toInt();
     s.createdAt = q.value(5).toDouble();
+    s.lastMessageId = q.value(6).toLongLong();
     return s;
 }
 
@@ -680,9 +681,12 @@ bool SessionStore::saveSnapshot(CompressionSnapshot &s)
     if (s.createdAt <= 0)
         s.createdAt = nowSeconds();
     QSqlQuery *q = statement(QStringLiteral("INSERT INTO compression_snapshots (session_id, summary, "
-                                            "last_message_index, message_count, created_at) "
-                                            "VALUES (?, ?, ?, ?, ?)"));
-    if (!execute(q, {s.sessionId, text(s.summary), s.lastMessageIndex, s.messageCount, s.createdAt}, what))
+                                            "last_message_index, message_count, created_at, last_message_id) "
+                                            "VALUES (?, ?, ?, ?, ?, ?)"));
+    if (!execute(
+            q,
+            {s.sessionId, text(s.summary), s.lastMessageIndex, s.messageCount, s.createdAt, s.lastMessageId},
+            what))
         return false;
     s.id = q->lastInsertId().toLongLong();
     return true;
@@ -691,7 +695,8 @@ bool SessionStore::saveSnapshot(CompressionSnapshot &s)
 std::optional<CompressionSnapshot> SessionStore::latestSnapshot(const QString &sessionId) const
 {
     QSqlQuery *q = statement(QStringLiteral("SELECT id, session_id, summary, last_message_index, "
-                                            "message_count, created_at FROM compression_snapshots "
+                                            "message_count, created_at, last_message_id FROM "
+                                            "compression_snapshots "
                                             "WHERE session_id = ? ORDER BY id DESC LIMIT 1"));
     FinishOnExit finish(q);
     if (!execute(q, {sessionId},
@@ -699,6 +704,109 @@ std::optional<CompressionSnapshot> SessionStore::latestSnapshot(const QString &s
         !q->next())
         return std::nullopt;
     return readSnapshot(*q);
+}
+
+// ---------------------------------------------------------------------------------------- context lengths
+
+std::optional<qint64> SessionStore::contextLengthOverride(const QString &model) const
+{
+    QSqlQuery *q =
+        statement(QStringLiteral("SELECT context_length FROM context_length_overrides WHERE model = ?"));
+    FinishOnExit finish(q);
+    if (!execute(q, {text(model)}, QStringLiteral("read the context length set for model %1").arg(model)) ||
+        !q->next())
+        return std::nullopt;
+    return q->value(0).toLongLong();
+}
+
+bool SessionStore::setContextLengthOverride(const QString &model, qint64 contextLength)
+{
+    const QString what = QStringLiteral("set the context length of model %1").arg(model);
+    if (model.isEmpty())
+        return fail(what, QStringLiteral("no model name given"));
+    if (contextLength <= 0) {
+        QSqlQuery *q = statement(QStringLiteral("DELETE FROM context_length_overrides WHERE model = ?"));
+        return execute(q, {model}, what);
+    }
+    QSqlQuery *q = statement(QStringLiteral(
+        "INSERT INTO context_length_overrides (model, context_length, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(model) DO UPDATE SET context_length = excluded.context_length, "
+        "updated_at = excluded.updated_at"));
+    return execute(q, {model, contextLength, nowSeconds()}, what);
+}
+
+QList<ContextLengthOverride> SessionStore::contextLengthOverrides() const
+{
+    QList<ContextLengthOverride> rows;
+    QSqlQuery *q = statement(QStringLiteral(
+        "SELECT model, context_length, updated_at FROM context_length_overrides ORDER BY model"));
+    FinishOnExit finish(q);
+    if (!execute(q, {}, QStringLiteral("list the context lengths set per model")))
+        return rows;
+    while (q->next())
+        rows << ContextLengthOverride{q->value(0).toString(), q->value(1).toLongLong(),
+                                      q->value(2).toDouble()};
+    return rows;
+}
+
+// -------------------------------------------------------------------------------------------------- usage
+
+QList<UsageTotals> SessionStore::usageTotals(UsageGrouping grouping, double since, double until,
+                                             const QString &sessionId) const
+{
+    QList<UsageTotals> rows;
+    QString groupColumns;
+    QString order = QStringLiteral("sum(total_tokens) DESC, count(*) DESC");
+    switch (grouping) {
+    case UsageGrouping::Session:
+        groupColumns = QStringLiteral("session_id");
+        break;
+    case UsageGrouping::Model:
+        groupColumns = QStringLiteral("model, profile");
+        break;
+    case UsageGrouping::Day:
+        groupColumns = QStringLiteral("date(started_at, 'unixepoch', 'localtime')");
+        order = QStringLiteral("1 DESC");
+        break;
+    }
+    // A group key column first, so every grouping reads the same way below.
+    const QString key = grouping == UsageGrouping::Model ? QStringLiteral("model, profile")
+                                                         : groupColumns + QStringLiteral(", ''");
+    QSqlQuery *q = statement(
+        QStringLiteral(
+            "SELECT %1, count(*), sum(input_tokens), sum(output_tokens), "
+            "sum(max(total_tokens, input_tokens + output_tokens)), min(started_at), max(started_at) "
+            "FROM runs WHERE started_at >= ? AND started_at < ? AND (? = '' OR session_id = ?) "
+            "GROUP BY %2 ORDER BY %3")
+            .arg(key, groupColumns, order));
+    FinishOnExit finish(q);
+    const double end = until > 0 ? until : std::numeric_limits<double>::max();
+    if (!execute(q, {since, end, text(sessionId), text(sessionId)}, QStringLiteral("sum the token usage")))
+        return rows;
+    while (q->next()) {
+        UsageTotals t;
+        const QString first = q->value(0).toString();
+        switch (grouping) {
+        case UsageGrouping::Session:
+            t.sessionId = first;
+            break;
+        case UsageGrouping::Model:
+            t.model = first;
+            t.profile = q->value(1).toString();
+            break;
+        case UsageGrouping::Day:
+            t.day = first;
+            break;
+        }
+        t.runs = q->value(2).toInt();
+        t.inputTokens = q->value(3).toLongLong();
+        t.outputTokens = q->value(4).toLongLong();
+        t.totalTokens = q->value(5).toLongLong();
+        t.firstStartedAt = q->value(6).toDouble();
+        t.lastStartedAt = q->value(7).toDouble();
+        rows << t;
+    }
+    return rows;
 }
 
 // ------------------------------------------------------------------------------------------ agent deletes

@@ -68,6 +68,23 @@ public:
     bool saveSnapshot(CompressionSnapshot &s);                  // sets s.id
     std::optional<CompressionSnapshot> latestSnapshot(const QString &sessionId) const;
 
+    // --- context length the user set per model (wins over the profile's config.yaml)
+    std::optional<qint64> contextLengthOverride(const QString &model) const;
+    // contextLength <= 0 removes the override (removing an absent one is not a failure).
+    bool setContextLengthOverride(const QString &model, qint64 contextLength);
+    QList<ContextLengthOverride> contextLengthOverrides() const;
+
+    // --- usage report: agent-reported tokens of the runs that started in [since, until), summed per group.
+    // Largest total first (days: newest first). sessionId restricts to one session when not empty.
+    enum class UsageGrouping
+    {
+        Session,
+        Model,
+        Day
+    };
+    QList<UsageTotals> usageTotals(UsageGrouping grouping, double since = 0, double until = 0,
+                                   const QString &sessionId = {}) const;
+
     // --- agent-side session deletes (GC)
     bool enqueueAgentDelete(const QString &agentSessionId, const QString &profile); // idempotent
     QList<GcItem> dueAgentDeletes(double now, int limit = 50) const;

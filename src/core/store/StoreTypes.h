@@ -85,6 +85,31 @@ struct CompressionSnapshot
     int lastMessageIndex = -1; // index into the history-builder's message list (SPEC 5.2)
     int messageCount = 0;      // messages in the transcript when it was made
     double createdAt = 0;
+    qint64 lastMessageId = 0; // stored id of the message at lastMessageIndex (0: unknown, older snapshot)
+};
+
+struct ContextLengthOverride
+{
+    QString model;
+    qint64 contextLength = 0;
+    double updatedAt = 0;
+};
+
+// Agent-reported token usage summed over runs (SessionStore::usageTotals).
+struct UsageTotals
+{
+    // The grouping's fields are set, the others empty: the session id; or model and profile (an empty
+    // model means the profile's default model); or the day as YYYY-MM-DD in local time.
+    QString sessionId;
+    QString model;
+    QString profile;
+    QString day;
+    int runs = 0;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 totalTokens = 0;
+    double firstStartedAt = 0;
+    double lastStartedAt = 0;
 };
 
 struct GcItem

@@ -259,9 +259,16 @@ void TestDatabase::migratesFromEveryOlderVersion()
                 "INSERT INTO sessions (id, title, created_at, last_active, message_count) VALUES "
                 "('old1', 'Old session', 100, 200, 2)")));
             QSqlQuery insert(db);
-            insert.prepare(
-                QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) VALUES "
-                               "('old1', 'user', ?, 150)"));
+            // From version 2 on, a release wrote the readable text next to the block JSON.
+            if (fromVersion >= 2) {
+                insert.prepare(
+                    QStringLiteral("INSERT INTO messages (session_id, role, content, plain_text, timestamp) "
+                                   "VALUES ('old1', 'user', ?, 'Summarise the quarterly figures', 150)"));
+            } else {
+                insert.prepare(
+                    QStringLiteral("INSERT INTO messages (session_id, role, content, timestamp) VALUES "
+                                   "('old1', 'user', ?, 150)"));
+            }
             insert.addBindValue(blocks);
             QVERIFY(insert.exec());
             QVERIFY(
