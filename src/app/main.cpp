@@ -105,6 +105,16 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("Caduceus"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CADUCEUS_VERSION_STRING));
 #ifdef CADUCEUS_WITH_GUI
+#ifdef Q_OS_LINUX
+    if (wantsWindow(argc, argv) && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        err() << "caduceus: no display was found, so the window cannot open.\n"
+                 "  In a terminal:      caduceus chat \"hello\"\n"
+                 "  As a relay:         caduceus --relay\n"
+                 "  Without a screen:   xvfb-run caduceus\n";
+        return 2;
+    }
+#endif
     std::unique_ptr<QCoreApplication> application = wantsWindow(argc, argv)
                                                         ? std::make_unique<QGuiApplication>(argc, argv)
                                                         : std::make_unique<QCoreApplication>(argc, argv);
@@ -121,7 +131,6 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     CommonOptions options;
     options.addTo(parser);
-    RelayMode::addWebUiOptions(parser);
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("chat | sessions"), QStringLiteral("[command]"));
     parser.process(app);
 
@@ -146,11 +155,6 @@ int main(int argc, char **argv)
         }
         if (parser.isSet(options.protocolFixture))
             return RelayMode::runProtocolFixture(relayConfig);
-        QString webUiError;
-        if (!RelayMode::readWebUiOptions(parser, parser.value(options.dataDir), &relayConfig, &webUiError)) {
-            err() << "caduceus: " << webUiError << "\n";
-            return 2;
-        }
     }
     const bool window = wantsWindow(argc, argv);
     if (!window && !parser.isSet(options.relay) && command != QLatin1String("chat") &&
