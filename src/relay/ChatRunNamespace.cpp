@@ -114,7 +114,8 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         return;
     }
 
-    const QJsonObject data = args.values.first().toObject();
+    const QJsonValue payload = args.values.isEmpty() ? QJsonValue() : args.values.at(0);
+    const QJsonObject data = payload.toObject();
     const QString sessionId = data.value(QLatin1String("session_id")).toString();
     static const QStringList known{QStringLiteral("run"), QStringLiteral("cancel_queued_run"), QStringLiteral("resume"),
                                    QStringLiteral("abort"), QStringLiteral("approval.respond")};
@@ -122,7 +123,7 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         reject(socket, event, sessionId, QStringLiteral("Unknown event \"%1\".").arg(event.left(64)), ack);
         return;
     }
-    if (!args.values.first().isObject()) {
+    if (!payload.isObject()) {
         reject(socket, event, {}, QStringLiteral("The payload of \"%1\" must be an object.").arg(event), ack);
         return;
     }

@@ -18,7 +18,9 @@ struct ChatRunLimits
 {
     int maxSessionsPerConnection = 200; // rooms one socket may join
     int maxEventsPerSecond = 200;       // per socket, averaged over 2 s; more closes the socket
-    int maxInputBytes = 1024 * 1024;
+    // Below Engine.IO's default maxPayload (1 000 000 bytes per frame), so that an oversized message gets
+    // this clear error instead of the transport closing the whole connection.
+    int maxInputBytes = 900 * 1000;
 };
 
 class ChatRunNamespace : public QObject, public Namespace

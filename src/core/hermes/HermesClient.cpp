@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -325,7 +326,16 @@ QNetworkReply *HermesClient::openEventStream(const QString &runId)
         m_capabilities.path(QStringLiteral("run_events"), QStringLiteral("/v1/runs/{run_id}/events"), runId), 0);
     request.setRawHeader("Accept", "text/event-stream");
     request.setRawHeader("Cache-Control", "no-cache");
-    return m_nam->get(request);
+    // A stream stays open for its whole run, and Qt 6.4 opens at most six HTTP/1.1 connections per host
+    // and manager: on the shared manager, six running sessions queued every other call (the next run's
+    // start, stops, approvals) behind their streams. Each stream gets a manager of its own, which goes
+    // away with the reply.
+    auto *streamNetwork = new QNetworkAccessManager(m_nam);
+    streamNetwork->setProxy(m_nam->proxy());
+    streamNetwork->setRedirectPolicy(m_nam->redirectPolicy());
+    QNetworkReply *reply = streamNetwork->get(request);
+    connect(reply, &QObject::destroyed, streamNetwork, &QObject::deleteLater);
+    return reply;
 }
 
 } // namespace caduceus::hermes

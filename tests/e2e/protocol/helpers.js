@@ -18,9 +18,16 @@ function fixtureServerPath() {
   throw new Error("set RELAY_FIXTURE_SERVER to the relay-fixture-server binary (ctest does)");
 }
 
-// Starts relay-fixture-server on a free port; resolves once it prints "listening on <port>".
+// Arguments put before "--port 0": RELAY_FIXTURE_ARGS="--relay --protocol-fixture" runs the same suite
+// against `caduceus` itself (issue 9) instead of relay-fixture-server.
+function fixtureServerArgs() {
+  const extra = (process.env.RELAY_FIXTURE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  return [...extra, "--port", "0"];
+}
+
+// Starts the fixture server on a free port; resolves once it prints "listening on [<address>:]<port>".
 export async function startFixtureServer() {
-  const child = spawn(fixtureServerPath(), ["--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(fixtureServerPath(), fixtureServerArgs(), { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const port = await new Promise((resolve, reject) => {
@@ -28,7 +35,7 @@ export async function startFixtureServer() {
     const timer = setTimeout(() => reject(new Error(`fixture server did not start: ${stderr}`)), 10000);
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
-      const match = /listening on (\d+)/.exec(stdout);
+      const match = /listening on (?:\S*:)?(\d+)\s/.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));
