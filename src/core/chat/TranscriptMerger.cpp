@@ -4,7 +4,6 @@
 #include "chat/ContentParser.h"
 #include "chat/SessionManager.h"
 #include "hermes/HermesClient.h"
-#include "store/AgentStateDb.h"
 #include "store/SessionStore.h"
 
 #include <QFileInfo>
@@ -82,25 +81,28 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
     if (agent.isEmpty() || (hasText(streamed) && !hasText(agent)))
         return {};
 
-    // Tool names by call id: the agent stores tool rows with tool_name NULL on some builds.
-    QHash<QString, QString> toolNames;
+    // The calls by id: the agent stores tool rows with tool_name NULL on some builds, and a tool row shows
+    // the arguments of its call next to its result.
+    QHash<QString, QJsonObject> calls;
     for (const MessageRecord &m : agent) {
         for (const QJsonValue &call : m.toolCalls) {
             const QJsonObject c = call.toObject();
             const QString id = c.value(QLatin1String("id")).toString();
-            const QString name = c.value(QLatin1String("function")).toObject().value(QLatin1String("name")).toString();
-            if (!id.isEmpty() && !name.isEmpty())
-                toolNames.insert(id, name);
+            if (!id.isEmpty())
+                calls.insert(id, c.value(QLatin1String("function")).toObject());
         }
     }
 
-    QList<const MessageRecord *> streamedAssistants;
+    // Streamed rows are matched to agent rows by their place between tool rows: the stream only has an
+    // assistant row for a model call that produced text or reasoning, while the agent has one for every
+    // call (also for calls that only requested tools), so counting assistant rows would pair the wrong ones.
+    QHash<int, QList<const MessageRecord *>> streamedAssistants; // by the number of tool rows before them
     QHash<QString, QList<const MessageRecord *>> streamedTools;
     QList<QPair<int, const MessageRecord *>> notices; // anchored after N tool rows
     int toolsSeen = 0;
     for (const MessageRecord &m : streamed) {
         if (m.role == QLatin1String("assistant"))
-            streamedAssistants.append(&m);
+            streamedAssistants[toolsSeen].append(&m);
         else if (m.role == QLatin1String("tool")) {
             streamedTools[m.toolName].append(&m);
             ++toolsSeen;
@@ -109,7 +111,7 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
     }
 
     QList<MessageRecord> out;
-    int assistantIndex = 0;
+    QHash<int, int> assistantUse;
     int toolIndex = 0;
     QHash<QString, int> toolUse;
     const auto flushNotices = [&](int anchor) {
@@ -134,18 +136,28 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
                         m.toolCalls = parsed.toolCalls;
                 }
             }
-            if (assistantIndex < streamedAssistants.size()) {
-                const MessageRecord *s = streamedAssistants[assistantIndex];
+            const auto &candidates = streamedAssistants.value(toolIndex);
+            int &use = assistantUse[toolIndex];
+            // A call without text lines up with a streamed row only when that row has no text either.
+            const bool hasText = !m.content.trimmed().isEmpty();
+            while (use < candidates.size() && hasText && candidates[use]->content.trimmed().isEmpty() &&
+                   candidates[use]->reasoning.isEmpty())
+                ++use;
+            if (use < candidates.size() && (hasText || candidates[use]->content.trimmed().isEmpty())) {
+                const MessageRecord *s = candidates[use++];
                 if (m.reasoning.isEmpty())
                     m.reasoning = s->reasoning;
                 for (auto it = s->extra.begin(); it != s->extra.end(); ++it)
                     m.extra.insert(it.key(), it.value());
             }
-            ++assistantIndex;
         } else if (m.role == QLatin1String("tool")) {
             flushNotices(toolIndex);
+            const QJsonObject call = calls.value(m.toolCallId);
             if (m.toolName.isEmpty())
-                m.toolName = toolNames.value(m.toolCallId);
+                m.toolName = call.value(QLatin1String("name")).toString();
+            const QJsonValue arguments = call.value(QLatin1String("arguments"));
+            if (!arguments.isUndefined() && !arguments.isNull())
+                m.extra.insert(QStringLiteral("tool_arguments"), arguments);
             const int use = toolUse[m.toolName]++;
             const auto &candidates = streamedTools.value(m.toolName);
             if (use < candidates.size()) {
@@ -236,19 +248,25 @@ void TranscriptSync::attempt()
 
 void TranscriptSync::fromStateDb()
 {
-    const QString path = m_manager->agent(m_profile).stateDbPath;
+    // The state.db of this session's own profile, never another one's (SPEC 9.5): agent() falls back to the
+    // default profile's endpoint when this profile has none.
+    const hermes::AgentEndpoint endpoint = m_manager->agent(m_profile);
+    const QString path = endpoint.profile == m_profile ? endpoint.stateDbPath : QString();
     if (path.isEmpty() || !QFileInfo::exists(path)) {
         finish(false, QStringLiteral("the agent offers no transcript API and no state.db is known for profile %1")
                           .arg(m_profile));
         return;
     }
-    store::AgentStateDb db;
-    QString error;
-    if (!db.open(path, &error)) {
-        finish(false, error);
-        return;
-    }
-    apply(db.messagesForSession(m_agentSessionId));
+    // Off this thread: the read may wait for the agent's write lock.
+    m_reader.readTranscript(path, m_agentSessionId, [this](const AgentStateReader::Transcript &transcript) {
+        if (m_done)
+            return;
+        if (!transcript.error.isEmpty()) {
+            finish(false, transcript.error);
+            return;
+        }
+        apply(transcript.rows);
+    });
 }
 
 void TranscriptSync::apply(const QList<MessageRecord> &agentRows)

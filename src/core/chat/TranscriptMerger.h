@@ -2,8 +2,9 @@
 // After a run, the agent's own transcript knows what the SSE stream did not carry (tool calls with
 // arguments, tool results, real reasoning). TranscriptMerger turns the agent's rows of one run into
 // Caduceus rows, keeping what only the stream knew (reasoning timing, tool previews/durations, approval
-// notices). TranscriptSync fetches the agent rows (REST, else the profile's state.db read-only) and
-// swaps the run's rows in one transaction (SPEC 6).
+// notices). TranscriptSync fetches the agent rows (REST, else the profile's state.db read-only, on a worker
+// thread) and swaps the run's rows in one transaction (SPEC 6).
+#include "chat/AgentStateReader.h"
 #include "store/StoreTypes.h"
 
 #include <QList>
@@ -42,6 +43,8 @@ public:
                    const QString &agentSessionId, const QString &profile, hermes::HermesClient *client,
                    QObject *parent = nullptr);
     void start(int timeoutMs);
+    // Reads the state.db fallback; its busy budget is the longest wait for the agent's write lock.
+    AgentStateReader &stateReader() { return m_reader; }
 
 Q_SIGNALS:
     void finished(bool synced, const QString &note);
@@ -59,6 +62,7 @@ private:
     QString m_profile;
     QPointer<hermes::HermesClient> m_client;
     QTimer m_deadline;
+    AgentStateReader m_reader;
     int m_attempts = 0;
     bool m_done = false;
 };
