@@ -185,7 +185,8 @@ void HermesClient::send(Call call, QObject *context, Callback callback)
         noteReachability(result);
         const bool retryable = result.error == ApiResult::Error::RateLimited ||
                                result.error == ApiResult::Error::Unavailable ||
-                               (call.retryNetworkErrors && result.error == ApiResult::Error::Network);
+                               (call.retryNetworkErrors && (result.error == ApiResult::Error::Network ||
+                                                            result.error == ApiResult::Error::Timeout));
         if (retryable && call.attemptsLeft > 0 && !guard.isNull()) {
             int delaySeconds = result.retryAfterSeconds >= 0 ? result.retryAfterSeconds : 1;
             delaySeconds = qBound(0, delaySeconds, m_options.maxRetryAfterSeconds);
@@ -238,6 +239,22 @@ void HermesClient::models(QObject *context, Callback callback)
 }
 
 void HermesClient::startRun(const StartRun &request, QObject *context, Callback callback)
+{
+    // Whether a POST whose answer was lost may be sent again depends on runs_idempotency: learn it before
+    // the first run, or a timed-out start is reported as failed while the agent runs it (and a second try
+    // by the user starts it twice).
+    if (!m_capabilitiesLoaded) {
+        QPointer<QObject> guard(context);
+        capabilities(this, [this, request, guard, callback](const Capabilities &, const ApiResult &) {
+            if (!guard.isNull())
+                sendStartRun(request, guard.data(), callback);
+        });
+        return;
+    }
+    sendStartRun(request, context, std::move(callback));
+}
+
+void HermesClient::sendStartRun(const StartRun &request, QObject *context, Callback callback)
 {
     QJsonObject body;
     body.insert(QStringLiteral("input"), request.input);

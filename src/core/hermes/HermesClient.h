@@ -88,6 +88,7 @@ private:
         int attemptsLeft = 0;
     };
     void send(Call call, QObject *context, Callback callback);
+    void sendStartRun(const StartRun &request, QObject *context, Callback callback);
     QNetworkRequest makeRequest(const QString &path, int timeoutMs) const;
     void noteReachability(const ApiResult &result);
 
