@@ -4,7 +4,10 @@
 #include "SecretStore.h"
 #include "relay/ChatRunNamespace.h"
 #include "relay/RelayServer.h"
+#include "store/Database.h"
+#include "webui/WebUiServer.h"
 
+#include <QFileInfo>
 #include <QRandomGenerator>
 
 using namespace caduceus;
@@ -71,6 +74,9 @@ void RelayHost::listen(const QHostAddress &bind, quint16 port, std::function<voi
         Q_EMIT clientCountChanged(m_clients = qMax(0, m_clients - 1));
     });
     server->registerNamespace(QStringLiteral("/chat-run"), std::move(chatRun));
+    if (m_webUi.uploadDir.isEmpty())
+        m_webUi.uploadDir = QFileInfo(store::Database::defaultPath()).absolutePath() + QStringLiteral("/uploads");
+    (new webui::WebUiServer(m_runtime->sessions(), m_token, m_webUi, server))->install(server);
     if (!server->listen(bind, port)) {
         const QString error = tr("Cannot listen on %1:%2: %3").arg(bind.toString()).arg(port).arg(server->errorString());
         delete server;

@@ -7,9 +7,14 @@
 #include "chat/SessionManager.h"
 #include "relay/ProtocolFixture.h"
 #include "relay/RelayServer.h"
+#include "webui/StaticFiles.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QTextStream>
+#include <QUrl>
 
 using namespace caduceus;
 
@@ -19,7 +24,100 @@ QTextStream &err()
     static QTextStream stream(stderr);
     return stream;
 }
+
+const QCommandLineOption &webUiOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("web-ui"),
+        QStringLiteral("relay: serve a built hermes-web-ui client (its dist/client folder) at /."),
+        QStringLiteral("dir"));
+    return option;
+}
+
+const QCommandLineOption &allowDirOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("allow-dir"),
+        QStringLiteral("relay: a folder the web UI may download files from (besides uploads and session "
+                       "workspaces); repeatable."),
+        QStringLiteral("dir"));
+    return option;
+}
+
+const QCommandLineOption &uploadLimitOption()
+{
+    static const QCommandLineOption option(QStringLiteral("upload-limit"),
+                                           QStringLiteral("relay: largest web UI upload in MB (default 50)."),
+                                           QStringLiteral("mb"));
+    return option;
+}
+
+const QCommandLineOption &corsOriginOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("cors-origin"),
+        QStringLiteral("relay: an origin (e.g. http://localhost:5173) whose pages may call the REST API; "
+                       "repeatable."),
+        QStringLiteral("origin"));
+    return option;
+}
 } // namespace
+
+void RelayMode::addWebUiOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({webUiOption(), allowDirOption(), uploadLimitOption(), corsOriginOption()});
+}
+
+bool RelayMode::readWebUiOptions(const QCommandLineParser &parser, const QString &dataDir,
+                                 RelayConfig *config, QString *error)
+{
+    webui::WebUiOptions &webUi = config->webUi;
+    if (parser.isSet(webUiOption())) {
+        const QString dir = QFileInfo(parser.value(webUiOption())).absoluteFilePath();
+        const QString problem = webui::StaticFiles::checkRoot(dir);
+        if (!problem.isEmpty()) {
+            *error = QStringLiteral("--web-ui: %1").arg(problem);
+            return false;
+        }
+        webUi.staticDir = dir;
+    }
+    for (const QString &dir : parser.values(allowDirOption())) {
+        const QFileInfo info(dir);
+        if (!info.isDir()) {
+            *error = QStringLiteral("--allow-dir: %1 is not a folder").arg(dir);
+            return false;
+        }
+        if (QDir(info.canonicalFilePath()).isRoot()) {
+            *error = QStringLiteral("--allow-dir: refusing %1, which would let the web UI download any file")
+                         .arg(dir);
+            return false;
+        }
+        webUi.allowedDirs.append(info.absoluteFilePath());
+    }
+    if (parser.isSet(uploadLimitOption())) {
+        bool ok = false;
+        const double megabytes = parser.value(uploadLimitOption()).toDouble(&ok);
+        if (!ok || megabytes <= 0 || megabytes > 4096) {
+            *error = QStringLiteral("--upload-limit takes a size in MB from 0.001 to 4096");
+            return false;
+        }
+        webUi.maxUploadBytes = qint64(megabytes * 1024 * 1024);
+    }
+    for (const QString &origin : parser.values(corsOriginOption())) {
+        const QUrl url(origin);
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+            url.host().isEmpty() || !(url.path().isEmpty() || url.path() == QLatin1String("/"))) {
+            *error = QStringLiteral("--cors-origin takes an origin like http://localhost:5173, not %1")
+                         .arg(origin);
+            return false;
+        }
+        webUi.corsOrigins.append(origin);
+    }
+    if (!dataDir.isEmpty())
+        webUi.uploadDir = QDir(dataDir).absoluteFilePath(QStringLiteral("uploads"));
+    return true;
+}
 
 int RelayMode::runProtocolFixture(const RelayConfig &config)
 {
@@ -40,7 +138,8 @@ int RelayMode::runProtocolFixture(const RelayConfig &config)
 void RelayMode::start(AppRuntime *runtime, const RelayConfig &config)
 {
     auto *host = new RelayHost(runtime, runtime);
-    host->start(config.bind, config.port, [runtime, host](bool ok, const QString &error) {
+    host->setWebUiOptions(config.webUi);
+    host->start(config.bind, config.port, [runtime, host, config](bool ok, const QString &error) {
         if (!ok) {
             err() << "caduceus: " << error << "\n";
             err().flush();
@@ -52,6 +151,12 @@ void RelayMode::start(AppRuntime *runtime, const RelayConfig &config)
         out << "agent: " << runtime->agentDescription() << "\n";
         out << "token: " << QString::fromLatin1(host->token())
             << (host->tokenWasGenerated() ? "  (new; kept in the keychain)" : "") << "\n";
+        if (!config.webUi.staticDir.isEmpty())
+            out << "web UI: open " << host->url() << "/ in a browser and sign in with the token above\n";
+        else
+            out << "web UI: not served (start with --web-ui <hermes-web-ui dist/client folder>); "
+                << host->url() << "/ describes this server\n";
+        out << "uploads: " << host->webUiOptions().uploadDir << "\n";
         if (runtime->secrets()->usingMemoryFallback() && host->tokenWasGenerated())
             out << "note: no keychain is available, so this token changes at every start; set CADUCEUS_RELAY_TOKEN "
                    "to keep one.\n";

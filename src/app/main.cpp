@@ -131,6 +131,7 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     CommonOptions options;
     options.addTo(parser);
+    RelayMode::addWebUiOptions(parser);
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("chat | sessions"), QStringLiteral("[command]"));
     parser.process(app);
 
@@ -155,6 +156,11 @@ int main(int argc, char **argv)
         }
         if (parser.isSet(options.protocolFixture))
             return RelayMode::runProtocolFixture(relayConfig);
+        QString webUiError;
+        if (!RelayMode::readWebUiOptions(parser, parser.value(options.dataDir), &relayConfig, &webUiError)) {
+            err() << "caduceus: " << webUiError << "\n";
+            return 2;
+        }
     }
     const bool window = wantsWindow(argc, argv);
     if (!window && !parser.isSet(options.relay) && command != QLatin1String("chat") &&
