@@ -379,6 +379,49 @@ qint64 SessionStore::appendMessage(MessageRecord &m)
     return id;
 }
 
+bool SessionStore::appendMessages(QList<MessageRecord> &rows)
+{
+    if (rows.isEmpty())
+        return true;
+    const QString sessionId = rows.first().sessionId;
+    const QString what = QStringLiteral("add %1 messages to session %2").arg(rows.size()).arg(sessionId);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (rows.at(i).role.isEmpty())
+            return fail(what, QStringLiteral("row %1 has no role").arg(i + 1));
+        if (rows.at(i).sessionId != sessionId)
+            return fail(what, QStringLiteral("row %1 belongs to another session").arg(i + 1));
+    }
+    Transaction transaction(m_db.connection());
+    if (!transaction.isActive())
+        return fail(what, transaction.error());
+    QList<qint64> ids;
+    double newest = 0;
+    const double now = nowSeconds();
+    for (const MessageRecord &row : std::as_const(rows)) {
+        MessageRecord stored = row;
+        if (stored.timestamp <= 0)
+            stored.timestamp = now;
+        newest = qMax(newest, stored.timestamp);
+        const qint64 id = insertMessageRow(stored);
+        if (id <= 0)
+            return false;
+        ids << id;
+    }
+    QSqlQuery *bump = statement(QStringLiteral("UPDATE sessions SET message_count = message_count + ?, "
+                                               "last_active = max(last_active, ?) WHERE id = ?"));
+    if (!execute(bump, {int(rows.size()), newest, sessionId}, what) ||
+        !requireOneRow(bump, what, QStringLiteral("no such session")))
+        return false;
+    if (!transaction.commit())
+        return fail(what, transaction.error());
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        rows[i].id = ids.at(i);
+        if (rows[i].timestamp <= 0)
+            rows[i].timestamp = now;
+    }
+    return true;
+}
+
 bool SessionStore::updateMessage(const MessageRecord &m)
 {
     const QString what = QStringLiteral("update message %1").arg(m.id);

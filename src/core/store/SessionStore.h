@@ -21,6 +21,9 @@ public:
     explicit SessionStore(Database &db);
 
     QString lastError() const { return m_lastError; }
+    // The file and its capabilities (path, FTS5), e.g. for a reader on another thread with its own
+    // connection.
+    const Database &database() const { return m_db; }
 
     // --- sessions
     std::optional<SessionRecord> session(const QString &id) const;
@@ -38,6 +41,8 @@ public:
     // --- messages (ascending id order everywhere)
     // Sets m.id (and m.timestamp when it was 0); bumps count/last_active. Returns the id, 0 on failure.
     qint64 appendMessage(MessageRecord &m);
+    // Several rows in one transaction (imports): all or none. Sets each id (and a 0 timestamp to now).
+    bool appendMessages(QList<MessageRecord> &rows);
     bool updateMessage(const MessageRecord &m);                 // all mutable fields by id
     bool updateMessageText(qint64 id, const QString &content, const QString &reasoning, const QString &status);
     std::optional<MessageRecord> message(qint64 id) const;

@@ -2,6 +2,7 @@
 // databases of two schema generations built here, compression chains, "\x00json:" content, rewound rows,
 // a database locked by the agent (the read waits on a worker thread; the event loop keeps running), and
 // the session's own profile only.
+#include "AgentStateFixture.h"
 #include "chat/SessionManager.h"
 #include "chat/TranscriptMerger.h"
 #include "hermes/HermesClient.h"
@@ -24,39 +25,6 @@ using namespace caduceus;
 using store::MessageRecord;
 
 namespace {
-
-// The agent's side: writes a state.db through its own connection.
-bool runScript(const QString &path, const QString &script, const QString &journalMode)
-{
-    static int serial = 0;
-    const QString name = QStringLiteral("agent-writer-%1").arg(++serial);
-    bool ok = true;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        ok = db.open();
-        QSqlQuery query(db);
-        ok = ok && query.exec(QStringLiteral("PRAGMA journal_mode=%1").arg(journalMode));
-        // Statements end with ";\n" in the scripts below (and in the shared fixture).
-        for (QString statement : script.split(QStringLiteral(";\n"), Qt::SkipEmptyParts)) {
-            QStringList lines;
-            for (const QString &line : statement.split(QLatin1Char('\n'))) {
-                if (!line.trimmed().startsWith(QLatin1String("--")))
-                    lines << line;
-            }
-            statement = lines.join(QLatin1Char('\n')).trimmed();
-            if (statement.isEmpty() || statement.startsWith(QLatin1String("PRAGMA journal_mode")))
-                continue;
-            if (!query.exec(statement)) {
-                qWarning() << "fixture statement failed:" << query.lastError().text() << statement.left(120);
-                ok = false;
-            }
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return ok;
-}
 
 QString sharedV22Fixture()
 {
@@ -226,7 +194,7 @@ private Q_SLOTS:
     void newerSchemaFollowsChainAndKeepsWhatOnlyTheStreamKnew()
     {
         const QString path = m_dir.filePath(QStringLiteral("v22-%1.db").arg(m_serial));
-        QVERIFY(runScript(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -267,7 +235,7 @@ private Q_SLOTS:
     void olderSchemaDecodesListContentAndPairsStreamedReasoning()
     {
         const QString path = m_dir.filePath(QStringLiteral("old-%1.db").arg(m_serial));
-        QVERIFY(runScript(path, olderGeneration(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, olderGeneration(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         add(QStringLiteral("user"), QStringLiteral("List the files"), QStringLiteral("run_B"));
@@ -323,7 +291,7 @@ INSERT INTO messages (session_id, role, content, tool_call_id, tool_name, timest
   VALUES ('eph_c', 'tool', 'removed', 'call_2', 'terminal', 1.5);
 INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'assistant', 'All tidy.', 1.6);
 )SQL");
-        QVERIFY(runScript(path, script, QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, script, QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         add(QStringLiteral("user"), QStringLiteral("Tidy up"), QStringLiteral("run_C"));
@@ -357,7 +325,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     void lockedDatabaseIsReadOffTheEventLoop()
     {
         const QString path = m_dir.filePath(QStringLiteral("locked-%1.db").arg(m_serial));
-        QVERIFY(runScript(path, sharedV22Fixture(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -391,7 +359,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     void lockedBeyondBudgetLeavesTheStreamedRows()
     {
         const QString path = m_dir.filePath(QStringLiteral("stuck-%1.db").arg(m_serial));
-        QVERIFY(runScript(path, sharedV22Fixture(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -419,7 +387,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     {
         // Only the default profile has an agent (and a state.db); the session belongs to "work".
         const QString path = m_dir.filePath(QStringLiteral("other-%1.db").arg(m_serial));
-        QVERIFY(runScript(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("work"));
         streamV22Run();
@@ -447,7 +415,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
         QCOMPARE(finished.first().at(0).toBool(), false);
 
         const QString path = m_dir.filePath(QStringLiteral("known-%1.db").arg(m_serial));
-        QVERIFY(runScript(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         sync = newSync(QStringLiteral("run_A"), QStringLiteral("eph_unknown"), QStringLiteral("default"));
         QSignalSpy again(sync, &chat::TranscriptSync::finished);
