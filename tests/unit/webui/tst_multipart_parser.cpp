@@ -183,7 +183,7 @@ private Q_SLOTS:
         QVERIFY(MultipartParser::parse(body, kBoundary, limits).ok());
     }
 
-    // A deterministic stand-in for the libFuzzer run (fuzz_multipart.cpp): mutate valid bodies and
+    // A deterministic stand-in for the libFuzzer run (tests/fuzz/fuzz_multipart.cpp): mutate valid bodies and
     // check the invariants a caller relies on.
     void mutatedBodiesKeepInvariants()
     {
