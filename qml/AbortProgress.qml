@@ -51,8 +51,8 @@ Item {
     onConfirmedChanged: if (confirmed) complete()
     Component.onCompleted: if (active) begin()
 
-    implicitWidth: Math.max(220, label.implicitWidth + 64)
-    implicitHeight: Math.round(40 * Theme.fontScale)
+    implicitWidth: Math.max(240, labelRow.implicitWidth + 2 * Theme.spacingM)
+    implicitHeight: Math.round(46 * Theme.fontScale)
     opacity: _phase === "idle" ? 0 : 1
     visible: _phase !== "idle" || opacity > 0
     Behavior on opacity {
@@ -92,9 +92,9 @@ Item {
         border.color: root._phase === "stopped" ? Theme.border : Theme.warningBorder
 
         Row {
+            id: labelRow
             x: Theme.spacingM
-            anchors.verticalCenter: parent.verticalCenter
-            anchors.verticalCenterOffset: -2
+            y: Theme.spacingS + 1
             spacing: Theme.spacingS
             Item {
                 width: 16
@@ -141,7 +141,7 @@ Item {
             anchors.right: parent.right
             anchors.bottom: parent.bottom
             anchors.margins: Theme.spacingM
-            anchors.bottomMargin: 7
+            anchors.bottomMargin: Theme.spacingS + 1
             height: 3
             Rectangle {
                 anchors.fill: parent

@@ -156,7 +156,7 @@ FocusScope {
     Rectangle {
         id: card
         anchors.centerIn: parent
-        width: Math.min(parent.width - 2 * Theme.spacingXL, 560)
+        width: Math.min(parent.width - 2 * Theme.spacingXL, 620)
         height: cardColumn.implicitHeight + 2 * Theme.spacingL
         radius: Theme.radiusL
         color: Theme.surface
@@ -388,24 +388,61 @@ FocusScope {
                 }
             }
 
-            Flow {
-                width: parent.width
-                spacing: Theme.spacingS
-                layoutDirection: Qt.RightToLeft
+            Item {
+                id: choiceBar
 
-                Repeater {
-                    // Laid out right to left: "Allow once" on the right, "Deny" the last on the left.
-                    model: root.offeredChoices
-                    ThemedButton {
-                        required property string modelData
-                        objectName: "approvalChoice_" + modelData
-                        text: root.label(modelData)
-                        shortcutHint: root.shortcutFor(modelData)
-                        variant: modelData === "deny" ? "secondary" : modelData === "once" ? "primary" : "secondary"
-                        enabled: root.armed && !root.timedOut
-                        Accessible.name: text + " (" + shortcutHint + ")"
-                        onClicked: root.respond(modelData)
+                // Deny on the left, the ways to allow on the right; stacked when the pane is narrow.
+                readonly property var allowChoices: root.offeredChoices.filter(c => c !== "deny")
+                readonly property real allowWidth: {
+                    let total = 0;
+                    for (let i = 0; i < allowRepeater.count; ++i) {
+                        const button = allowRepeater.itemAt(i);
+                        if (button)
+                            total += button.implicitWidth;
                     }
+                    return total + Math.max(0, allowRepeater.count - 1) * allowFlow.spacing;
+                }
+                readonly property real denyWidth: denyButton.visible ? denyButton.implicitWidth : 0
+                readonly property bool oneLine: denyWidth + allowWidth + Theme.spacingL <= width
+
+                width: parent.width
+                height: oneLine ? Math.max(denyButton.height, allowFlow.height)
+                                : allowFlow.height + (denyButton.visible ? Theme.spacingS + denyButton.height : 0)
+
+                Flow {
+                    id: allowFlow
+                    anchors.right: parent.right
+                    width: choiceBar.oneLine ? choiceBar.allowWidth + 1 : parent.width
+                    spacing: Theme.spacingS
+                    layoutDirection: Qt.RightToLeft
+
+                    Repeater {
+                        id: allowRepeater
+                        model: choiceBar.allowChoices
+                        ThemedButton {
+                            required property string modelData
+                            objectName: "approvalChoice_" + modelData
+                            text: root.label(modelData)
+                            shortcutHint: root.shortcutFor(modelData)
+                            variant: modelData === "once" ? "primary" : "secondary"
+                            enabled: root.armed && !root.timedOut
+                            Accessible.name: text + " (" + shortcutHint + ")"
+                            onClicked: root.respond(modelData)
+                        }
+                    }
+                }
+
+                ThemedButton {
+                    id: denyButton
+                    objectName: "approvalChoice_deny"
+                    visible: root.offeredChoices.indexOf("deny") >= 0
+                    y: choiceBar.oneLine ? 0 : allowFlow.height + Theme.spacingS
+                    text: root.label("deny")
+                    shortcutHint: root.shortcutFor("deny")
+                    variant: "secondary"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + shortcutHint + ")"
+                    onClicked: root.respond("deny")
                 }
             }
         }

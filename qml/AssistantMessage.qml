@@ -12,6 +12,7 @@ Item {
     property string status: "complete"  // streaming | complete | interrupted | cancelled | error
     property string timeText
     property string assistantName: qsTr("Hermes")
+    property alias reasoningExpanded: reasoningSection.expanded
 
     readonly property bool streaming: status === "streaming"
     readonly property bool showActions: hover.hovered || copyButton.activeFocus
@@ -80,6 +81,7 @@ Item {
         }
 
         ReasoningSection {
+            id: reasoningSection
             width: parent.width
             visible: root.reasoning.length > 0
             text: root.reasoning
@@ -98,6 +100,7 @@ Item {
         }
 
         Row {
+            x: root.statusNote.length > 0 ? 0 : -copyButton.leftPadding
             spacing: Theme.spacingS
             height: copyButton.height
             visible: !root.streaming && (root.content.length > 0 || root.statusNote.length > 0)

@@ -10,8 +10,9 @@ Rectangle {
 
     property string code
     property string language
+    property string title   // header label; defaults to the language
 
-    readonly property string languageLabel: language.length > 0 ? language : qsTr("text")
+    readonly property string languageLabel: title.length > 0 ? title : language.length > 0 ? language : qsTr("text")
     property string _shownCode
 
     implicitHeight: header.height + scroller.height

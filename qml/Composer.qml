@@ -29,6 +29,9 @@ FocusScope {
     signal sendRequested(string text, var attachments, bool steer)
     signal stopRequested()
 
+    // A notice (e.g. why a send failed) shows in place of the hint for a few seconds.
+    onNoticeTextChanged: if (noticeText.length > 0) noticeTimer.restart()
+
     function send() {
         if (!enabled || !hasContent)
             return false;
@@ -66,7 +69,6 @@ FocusScope {
 
     function showNotice(message) {
         noticeText = message;
-        noticeTimer.restart();
     }
 
     function localPaths(urls) {
@@ -182,6 +184,14 @@ FocusScope {
                             } else {
                                 root.send();
                             }
+                        } else if ((event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab)
+                                   && !(event.modifiers & Qt.ControlModifier)) {
+                            // Tab moves on to the buttons rather than typing a tab character.
+                            event.accepted = true;
+                            const forward = event.key === Qt.Key_Tab && !(event.modifiers & Qt.ShiftModifier);
+                            const next = input.nextItemInFocusChain(forward);
+                            if (next)
+                                next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason);
                         } else if (event.matches(StandardKey.Paste) && Clipboard.hasAttachments()) {
                             if (root.addAttachments(Clipboard.attachmentPaths()) > 0)
                                 event.accepted = true;
@@ -304,7 +314,9 @@ FocusScope {
                         visible: root.running && root.hasContent
                         iconName: "stop"
                         diameter: 32
+                        iconSize: 14
                         iconColor: Theme.text
+                        restColor: Theme.surfaceAlt
                         toolTipText: qsTr("Stop the running turn")
                         onClicked: root.stopRequested()
                     }

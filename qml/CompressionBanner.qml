@@ -88,7 +88,9 @@ Rectangle {
             text: {
                 switch (root.phase) {
                 case "running":
-                    return qsTr("Compressing context: summarising %n earlier message(s)", "", root.messageCount)
+                    return (root.messageCount === 1 ? qsTr("Compressing context: summarising 1 earlier message")
+                                                    : qsTr("Compressing context: summarising %1 earlier messages")
+                                                      .arg(root.messageCount))
                            + (root.tokenCount > 0 ? qsTr(" (~%1 tokens)…").arg(root.compact(root.tokenCount)) : "…");
                 case "failed":
                     return qsTr("Context compression failed: %1. The previous summary is used.").arg(root.errorText);

@@ -10,6 +10,7 @@ Button {
     property string toolTipText
     property color iconColor: Theme.textMuted
     property color hoverColor: Theme.surfaceHover
+    property color restColor: "transparent"
     property int iconSize: Theme.iconSize
     property int diameter: Math.round(28 * Theme.fontScale)
 
@@ -32,7 +33,7 @@ Button {
 
     background: Rectangle {
         radius: height / 2
-        color: control.down ? Theme.surfacePressed : (control.hovered ? control.hoverColor : "transparent")
+        color: control.down ? Theme.surfacePressed : (control.hovered ? control.hoverColor : control.restColor)
         border.width: control.visualFocus ? 2 : 0
         border.color: Theme.accent
         Behavior on color {

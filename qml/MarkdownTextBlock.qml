@@ -34,6 +34,12 @@ TextArea {
 
     onLinkActivated: (link) => Qt.openUrlExternally(link)
 
+    RichTextStyler {
+        document: block.textDocument
+        linkColor: Theme.link
+        codeBackground: Theme.inlineCodeBackground
+    }
+
     HoverHandler {
         cursorShape: block.hoveredLink.length > 0 ? Qt.PointingHandCursor : Qt.IBeamCursor
     }

@@ -30,6 +30,8 @@ Column {
             required property string code
             required property string language
             required property int level
+            required property var cells
+            required property var alignments
 
             objectName: "block_" + index
             width: root.width
@@ -105,27 +107,9 @@ Column {
 
     Component {
         id: tableComponent
-        Flickable {
-            id: tableView
-            readonly property string blockText: parent ? parent.text : ""
-            implicitHeight: tableText.implicitHeight + (tableBar.visible ? tableBar.height : 0)
-            contentWidth: Math.max(width, tableText.implicitWidth)
-            contentHeight: tableText.implicitHeight
-            flickableDirection: Flickable.HorizontalFlick
-            boundsBehavior: Flickable.StopAtBounds
-            interactive: contentWidth > width
-            clip: true
-            MarkdownTextBlock {
-                id: tableText
-                width: Math.max(parent.width, implicitWidth)
-                markdown: tableView.blockText
-                wrapMode: TextEdit.NoWrap
-                textColor: root.textColor
-            }
-            ScrollBar.horizontal: ScrollBar {
-                id: tableBar
-                policy: ScrollBar.AsNeeded
-            }
+        TableBlock {
+            cells: parent ? parent.cells : []
+            alignments: parent ? parent.alignments : []
         }
     }
 }

@@ -5,8 +5,12 @@ import Caduceus
 //   user → bubble with attachments, assistant → Markdown answer with reasoning,
 //   tool → ToolCard, error → ErrorRow, system/notice → NoticeRow.
 // Property names follow the message model's roles, e.g. in a ListView delegate:
-//   MessageDelegate { width: ListView.view.width; messageId: model.id; role: model.role;
-//                     content: model.content; status: model.status; ... }
+//   MessageDelegate { width: Math.min(ListView.view.width - 2 * Theme.spacingXL, Theme.contentMaxWidth)
+//                     anchors.horizontalCenter: parent.horizontalCenter
+//                     messageId: model.id; role: model.role; content: model.content; ... }
+// The row uses its whole width (at most Theme.contentMaxWidth, centred): give it the side margins.
+// View state (an opened tool card or reasoning) is reset when `messageId` changes, so the
+// delegate can be reused by a ListView with reuseItems.
 Item {
     id: root
 
@@ -26,6 +30,10 @@ Item {
     property var attachments: []            // [{type: "image"|"file", name, path}]
     property string noticeIcon: "info"
     property color backdrop: Theme.window
+
+    signal viewStateReset()
+
+    onMessageIdChanged: viewStateReset()
 
     readonly property string timeText: formatTime(timestamp)
     readonly property var attachmentList: toArray(attachments)
@@ -86,7 +94,7 @@ Item {
         id: loader
         anchors.horizontalCenter: parent.horizontalCenter
         y: root.verticalPadding
-        width: Math.min(root.width - 2 * Theme.spacingXL, Theme.contentMaxWidth)
+        width: Math.min(root.width, Theme.contentMaxWidth)
         sourceComponent: {
             switch (root.role) {
             case "user":
@@ -117,11 +125,16 @@ Item {
     Component {
         id: assistantComponent
         AssistantMessage {
+            id: assistant
             content: root.content
             reasoning: root.reasoning
             reasoningSeconds: root.reasoningSeconds
             status: root.status
             timeText: root.timeText
+            Connections {
+                target: root
+                function onViewStateReset() { assistant.reasoningExpanded = false; }
+            }
         }
     }
 
@@ -140,6 +153,13 @@ Item {
                 duration: root.toolDuration
                 args: root.toolArgs
                 result: root.toolResult
+            }
+            Connections {
+                target: root
+                function onViewStateReset() {
+                    card.expanded = false;
+                    card.showFullResult = false;
+                }
             }
         }
     }

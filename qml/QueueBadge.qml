@@ -15,7 +15,7 @@ AbstractButton {
     focusPolicy: Qt.StrongFocus
     checkable: true
     Accessible.role: Accessible.Button
-    Accessible.name: qsTr("%n queued message(s)", "", count)
+    Accessible.name: count === 1 ? qsTr("1 queued message") : qsTr("%1 queued messages").arg(count)
 
     contentItem: Item {
         Row {

@@ -25,6 +25,7 @@ Column {
     AbstractButton {
         id: toggle
         objectName: "reasoningToggle"
+        x: -leftPadding // the icon lines up with the answer text; the hover fill extends left
         hoverEnabled: true
         focusPolicy: Qt.StrongFocus
         padding: Theme.spacingXS

@@ -52,6 +52,7 @@ QtObject {
     readonly property color codeHeader: dark ? "#1a1c20" : "#edf0f3"
     readonly property color codeBorder: dark ? "#2c2f35" : "#dde1e6"
     readonly property color codeText: dark ? "#e6edf3" : "#1f2328"
+    readonly property color inlineCodeBackground: dark ? "#2d3038" : "#eef0f3"
 
     // States
     readonly property color success: dark ? "#46c35b" : "#1a7f37"

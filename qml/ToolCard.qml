@@ -152,31 +152,12 @@ Rectangle {
             spacing: Theme.spacingS
             bottomPadding: Theme.spacingM
 
-            Text {
-                visible: root.args.length > 0
-                text: qsTr("Arguments")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSizeCaption
-                font.weight: Font.DemiBold
-                font.capitalization: Font.AllUppercase
-                font.letterSpacing: 0.5
-                color: Theme.textFaint
-            }
             CodeBlock {
                 visible: root.args.length > 0
                 width: parent.width
                 code: root.expanded ? root.prettyJson(root.args) : ""
                 language: "json"
-            }
-            Text {
-                visible: root.result.length > 0
-                text: root.failed ? qsTr("Error") : qsTr("Result")
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSizeCaption
-                font.weight: Font.DemiBold
-                font.capitalization: Font.AllUppercase
-                font.letterSpacing: 0.5
-                color: root.failed ? Theme.danger : Theme.textFaint
+                title: qsTr("arguments")
             }
             CodeBlock {
                 visible: root.result.length > 0
@@ -184,6 +165,7 @@ Rectangle {
                 code: !root.expanded ? "" : (root.showFullResult || root.result.length <= root.resultLimit)
                                              ? root.result : root.result.slice(0, root.resultLimit) + "\n…"
                 language: ""
+                title: root.failed ? qsTr("error") : qsTr("output")
             }
             ThemedButton {
                 visible: root.result.length > root.resultLimit && !root.showFullResult

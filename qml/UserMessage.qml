@@ -61,59 +61,67 @@ Item {
             }
         }
 
-        Rectangle {
-            id: bubble
+        Item {
+            width: parent.width
+            height: bubble.height
             visible: root.content.length > 0
-            anchors.right: parent.right
-            width: Math.min(root.maxBubbleWidth, bubbleText.implicitWidth + 2 * Theme.spacingM + 2)
-            height: bubbleText.implicitHeight + 2 * Theme.spacingS + 4
-            radius: Theme.radiusL
-            color: Theme.userBubble
-            border.width: 1
-            border.color: Theme.userBubbleBorder
 
-            TextEdit {
-                id: bubbleText
-                x: Theme.spacingM
-                y: Theme.spacingS + 2
-                width: parent.width - 2 * Theme.spacingM
-                text: root.content
-                textFormat: TextEdit.PlainText
-                wrapMode: TextEdit.Wrap
-                readOnly: true
-                selectByMouse: true
-                selectByKeyboard: true
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSizeBody
-                color: Theme.userBubbleText
-                selectionColor: Theme.selection
-                activeFocusOnTab: false
-                Accessible.role: Accessible.StaticText
-                Accessible.name: qsTr("You said: %1").arg(root.content)
-            }
-        }
+            Rectangle {
+                id: bubble
+                anchors.right: parent.right
+                width: Math.min(root.maxBubbleWidth, bubbleText.implicitWidth + 2 * Theme.spacingM + 2)
+                height: bubbleText.implicitHeight + 2 * Theme.spacingS + 4
+                radius: Theme.radiusL
+                color: Theme.userBubble
+                border.width: 1
+                border.color: Theme.userBubbleBorder
 
-        Row {
-            anchors.right: parent.right
-            spacing: Theme.spacingXS
-            height: copyButton.height
-            opacity: root.showActions ? 1 : 0
-            Behavior on opacity {
-                NumberAnimation { duration: Theme.durationFast }
+                TextEdit {
+                    id: bubbleText
+                    x: Theme.spacingM
+                    y: Theme.spacingS + 2
+                    width: parent.width - 2 * Theme.spacingM
+                    text: root.content
+                    textFormat: TextEdit.PlainText
+                    wrapMode: TextEdit.Wrap
+                    readOnly: true
+                    selectByMouse: true
+                    selectByKeyboard: true
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSizeBody
+                    color: Theme.userBubbleText
+                    selectionColor: Theme.selection
+                    activeFocusOnTab: false
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("You said: %1").arg(root.content)
+                }
             }
-            Text {
-                anchors.verticalCenter: parent.verticalCenter
-                visible: root.timeText.length > 0
-                text: root.timeText
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSizeCaption
-                color: Theme.textFaint
-            }
-            CopyButton {
-                id: copyButton
-                objectName: "copyMessage"
-                textToCopy: root.content
-                toolTipText: qsTr("Copy message")
+
+            Row {
+                // Time and copy sit beside the bubble, shown on hover, so they take no space of their own.
+                anchors.right: bubble.left
+                anchors.rightMargin: Theme.spacingXS
+                anchors.bottom: bubble.bottom
+                spacing: Theme.spacingXS
+                height: copyButton.height
+                opacity: root.showActions ? 1 : 0
+                Behavior on opacity {
+                    NumberAnimation { duration: Theme.durationFast }
+                }
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    visible: root.timeText.length > 0
+                    text: root.timeText
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSizeCaption
+                    color: Theme.textFaint
+                }
+                CopyButton {
+                    id: copyButton
+                    objectName: "copyMessage"
+                    textToCopy: root.content
+                    toolTipText: qsTr("Copy message")
+                }
             }
         }
     }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace caduceus::ui {
 
@@ -17,6 +19,8 @@ struct MarkdownBlock
     QString code;     // Code blocks: the code without fences or indentation
     QString language; // Code blocks: first word of the fence's info string, may be empty
     int level = 0;    // Headings: 1..6
+    QList<QStringList> tableRows;  // Tables: cells' Markdown, header row first
+    QStringList tableAlignments;   // Tables: per column "left", "center", "right" or ""
     qsizetype sourceStart = 0; // UTF-8 byte range of the block in the whole message
     qsizetype sourceEnd = 0;
 

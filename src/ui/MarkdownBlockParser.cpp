@@ -23,6 +23,15 @@ struct RawBlock
     int firstLine = -1;
     int lastLine = -1;
     bool fenceClosed = false;
+    // Tables: each cell as the byte range of its text, widened to its pipes afterwards.
+    struct Cell
+    {
+        qsizetype first = -1;
+        qsizetype last = -1;
+    };
+    std::vector<std::vector<Cell>> rows;
+    QStringList alignments;
+    bool inCell = false;
 
     bool hasText() const { return firstText >= 0; }
     bool hasLines() const { return firstLine >= 0; }
@@ -53,7 +62,13 @@ struct Collector
             return;
         const qsizetype start = std::min<qsizetype>(text - begin, std::max<qsizetype>(size - 1, 0));
         const qsizetype last = std::min<qsizetype>(start + std::max<qsizetype>(length, 1) - 1, size - 1);
-        blocks.back().noteText(start, std::max(start, last));
+        RawBlock &block = blocks.back();
+        block.noteText(start, std::max(start, last));
+        if (block.inCell && length > 0 && !block.rows.empty() && !block.rows.back().empty()) {
+            RawBlock::Cell &cell = block.rows.back().back();
+            cell.first = cell.first < 0 ? start : std::min(cell.first, start);
+            cell.last = std::max(cell.last, last);
+        }
     }
 };
 
@@ -78,14 +93,43 @@ BlockKind kindOf(MD_BLOCKTYPE type)
     }
 }
 
+QString alignmentName(MD_ALIGN align)
+{
+    switch (align) {
+    case MD_ALIGN_LEFT:
+        return QStringLiteral("left");
+    case MD_ALIGN_CENTER:
+        return QStringLiteral("center");
+    case MD_ALIGN_RIGHT:
+        return QStringLiteral("right");
+    default:
+        return QString();
+    }
+}
+
+void enterTablePart(RawBlock &table, MD_BLOCKTYPE type, void *detail)
+{
+    if (type == MD_BLOCK_TR) {
+        table.rows.emplace_back();
+    } else if ((type == MD_BLOCK_TH || type == MD_BLOCK_TD) && !table.rows.empty()) {
+        table.rows.back().emplace_back();
+        table.inCell = true;
+        if (table.rows.size() == 1)
+            table.alignments.append(alignmentName(static_cast<MD_BLOCK_TD_DETAIL *>(detail)->align));
+    }
+}
+
 int enterBlock(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     auto *collector = static_cast<Collector *>(userdata);
     if (type == MD_BLOCK_DOC)
         return 0;
     ++collector->depth;
-    if (collector->depth != 1)
+    if (collector->depth != 1) {
+        if (!collector->blocks.empty() && collector->blocks.back().kind == BlockKind::Table)
+            enterTablePart(collector->blocks.back(), type, detail);
         return 0;
+    }
     RawBlock block;
     block.kind = kindOf(type);
     if (type == MD_BLOCK_H)
@@ -105,8 +149,12 @@ int enterBlock(MD_BLOCKTYPE type, void *detail, void *userdata)
 
 int leaveBlock(MD_BLOCKTYPE type, void *, void *userdata)
 {
-    if (type != MD_BLOCK_DOC)
-        --static_cast<Collector *>(userdata)->depth;
+    auto *collector = static_cast<Collector *>(userdata);
+    if (type == MD_BLOCK_DOC)
+        return 0;
+    --collector->depth;
+    if ((type == MD_BLOCK_TH || type == MD_BLOCK_TD) && !collector->blocks.empty())
+        collector->blocks.back().inCell = false;
     return 0;
 }
 
@@ -296,6 +344,24 @@ void attributeLines(std::vector<RawBlock> &blocks, const SourceLines &lines)
     }
 }
 
+// A cell's text spans only its inline content ("failed" of "**failed**"): widen it to the pipes
+// around it so the cell keeps its own Markdown.
+QString cellMarkdown(QByteArrayView source, const RawBlock::Cell &cell)
+{
+    if (cell.first < 0)
+        return QString();
+    const auto isPipe = [&source](qsizetype i) {
+        return source[i] == '|' && (i == 0 || source[i - 1] != '\\');
+    };
+    qsizetype begin = cell.first;
+    while (begin > 0 && source[begin - 1] != '\n' && !isPipe(begin - 1))
+        --begin;
+    qsizetype end = cell.last + 1;
+    while (end < source.size() && source[end] != '\n' && source[end] != '\r' && !isPipe(end))
+        ++end;
+    return QString::fromUtf8(source.sliced(begin, end - begin)).trimmed();
+}
+
 QString codeContent(const RawBlock &block, bool streamingTail)
 {
     QByteArray code = block.code;
@@ -355,6 +421,15 @@ QList<MarkdownBlock> MarkdownBlockParser::parse(const QByteArray &utf8, qsizetyp
         block.text = QString::fromUtf8(source.sliced(start, end - start));
         if (raw.kind == BlockKind::Code)
             block.code = codeContent(raw, endsMidLine && i + 1 == collector.blocks.size());
+        if (raw.kind == BlockKind::Table) {
+            block.tableAlignments = raw.alignments;
+            for (const auto &row : raw.rows) {
+                QStringList cells;
+                for (const RawBlock::Cell &cell : row)
+                    cells.append(cellMarkdown(source, cell));
+                block.tableRows.append(cells);
+            }
+        }
         block.sourceStart = from + start;
         block.sourceEnd = from + end;
         previousEnd = end;

@@ -26,6 +26,15 @@ QVariant MessageBlockModel::data(const QModelIndex &index, int role) const
         return block.language;
     case LevelRole:
         return block.level;
+    case CellsRole: {
+        QVariantList rows;
+        rows.reserve(block.tableRows.size());
+        for (const QStringList &row : block.tableRows)
+            rows.append(row);
+        return rows;
+    }
+    case AlignmentsRole:
+        return block.tableAlignments;
     default:
         return {};
     }
@@ -34,7 +43,9 @@ QVariant MessageBlockModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> MessageBlockModel::roleNames() const
 {
     return {
-        {KindRole, "kind"}, {TextRole, "text"}, {CodeRole, "code"}, {LanguageRole, "language"}, {LevelRole, "level"},
+        {KindRole, "kind"},   {TextRole, "text"},   {CodeRole, "code"},
+        {LanguageRole, "language"}, {LevelRole, "level"}, {CellsRole, "cells"},
+        {AlignmentsRole, "alignments"},
     };
 }
 
@@ -65,7 +76,8 @@ void MessageBlockModel::apply(const BlockUpdate &update)
         m_rows[row] = blocks.at(row);
     if (update.hasChanges())
         emit dataChanged(index(update.firstChanged), index(update.lastChanged),
-                         {KindRole, TextRole, CodeRole, LanguageRole, LevelRole, Qt::DisplayRole});
+                         {KindRole, TextRole, CodeRole, LanguageRole, LevelRole, CellsRole, AlignmentsRole,
+                          Qt::DisplayRole});
     if (update.hasRemovals()) {
         beginRemoveRows({}, update.firstRemoved, update.lastRemoved);
         m_rows.resize(update.firstRemoved);

@@ -24,6 +24,8 @@ public:
         CodeRole,                    // code blocks: the code itself
         LanguageRole,                // code blocks: fence language, may be empty
         LevelRole,                   // headings: 1..6
+        CellsRole,                   // tables: rows of cell Markdown, header first
+        AlignmentsRole,              // tables: per column "left" | "center" | "right" | ""
     };
     Q_ENUM(Role)
 

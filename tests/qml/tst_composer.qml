@@ -168,6 +168,13 @@ Item {
             compare(composer.attachments.length, 0);
         }
 
+        function test_tabLeavesTheInput() {
+            type("a");
+            keyClick(Qt.Key_Tab);
+            compare(composer.text, "a", "no tab character typed");
+            verify(!input.activeFocus, "focus moved on to the buttons");
+        }
+
         function test_disabledComposerSendsNothing() {
             type("x");
             composer.enabled = false;

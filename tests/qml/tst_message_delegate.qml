@@ -88,6 +88,23 @@ Item {
             verify(delegate.height > collapsed + 40);
         }
 
+        function test_reusedDelegateForgetsViewState() {
+            delegate.messageId = "m1";
+            delegate.role = "tool";
+            delegate.toolStatus = "done";
+            delegate.toolResult = "output";
+            waitForRendering(delegate);
+            const header = findChild(delegate, "toolCardHeader");
+            const collapsed = delegate.height;
+            mouseClick(header);
+            waitForRendering(delegate);
+            const expanded = delegate.height;
+            verify(expanded > collapsed, "opened: " + collapsed + " -> " + expanded);
+            delegate.messageId = "m2";
+            waitForRendering(delegate);
+            verify(delegate.height < expanded, "another message's card starts collapsed");
+        }
+
         function test_userMessageCanBeCopied() {
             delegate.role = "user";
             delegate.content = "Please check the logs";

@@ -49,7 +49,7 @@ ApplicationWindow {
             + "- 3 runs completed\n- 1 run stopped by you\n\n```json\n{\"runs\": 4, \"failed\": 0}\n```\n\nAnything else?"
         interval: 60
         repeat: true
-        running: window.page === "chat"
+        running: window.page === "chat" || window.page === "end"
         onTriggered: {
             const last = messages.count - 1;
             position = Math.min(script.length, position + 3);
@@ -93,7 +93,7 @@ ApplicationWindow {
     Item {
         id: chatPage
         anchors.fill: parent
-        visible: window.page === "chat" || window.page === "approval"
+        visible: window.page === "chat" || window.page === "approval" || window.page === "answer" || window.page === "end"
 
         Rectangle {
             id: header
@@ -154,8 +154,20 @@ ApplicationWindow {
             topMargin: Theme.spacingL
             bottomMargin: Theme.spacingL
             ScrollBar.vertical: ScrollBar {}
+            Timer {
+                interval: 300
+                running: window.page === "answer"
+                onTriggered: conversation.positionViewAtIndex(5, ListView.Beginning)
+            }
+            Timer {
+                interval: 200
+                repeat: true
+                running: window.page === "end"
+                onTriggered: conversation.positionViewAtEnd()
+            }
             delegate: MessageDelegate {
-                width: conversation.width
+                width: Math.min(conversation.width - 2 * Theme.spacingXL, Theme.contentMaxWidth)
+                x: (conversation.width - width) / 2
                 role: model.role
                 content: model.content
                 reasoning: model.reasoning
@@ -183,6 +195,7 @@ ApplicationWindow {
 
             CompressionBanner {
                 width: parent.width
+                visible: window.page !== "answer"
                 compressed: true
                 beforeTokens: 131200
                 afterTokens: 18400
@@ -191,7 +204,7 @@ ApplicationWindow {
             }
             QueuePanel {
                 width: parent.width
-                visible: badge.checked
+                visible: badge.checked && window.page !== "answer"
                 model: queue
             }
             Composer {

@@ -157,6 +157,18 @@ private slots:
         QCOMPARE(blocks[1].text, QStringLiteral("| a | b |\n|---|:-:|\n| 1 | 2 |\n|   |   |"));
     }
 
+    void tablesKnowTheirCells()
+    {
+        const auto blocks =
+            parse(QStringLiteral("| Test | **Result** | Time |\n|:--|:-:|--:|\n| a \\| b | `ok` | |\n| c | *no* | 2 s |"));
+        QCOMPARE(kinds(blocks), QStringList({"table"}));
+        QCOMPARE(blocks[0].tableAlignments, QStringList({"left", "center", "right"}));
+        QCOMPARE(blocks[0].tableRows.size(), 3);
+        QCOMPARE(blocks[0].tableRows[0], QStringList({"Test", "**Result**", "Time"}));
+        QCOMPARE(blocks[0].tableRows[1], QStringList({"a \\| b", "`ok`", ""}));
+        QCOMPARE(blocks[0].tableRows[2], QStringList({"c", "*no*", "2 s"}));
+    }
+
     void splitsQuotes()
     {
         const auto blocks = parse(QStringLiteral("> quoted\n> more\n>\n\nnext"));

@@ -29,8 +29,14 @@ private slots:
         QCOMPARE(value(model, 1, MessageBlockModel::LanguageRole).toString(), QStringLiteral("rust"));
         QCOMPARE(value(model, 1, MessageBlockModel::CodeRole).toString(), QStringLiteral("fn main() {}"));
         QCOMPARE(value(model, 2, MessageBlockModel::TextRole).toString(), QStringLiteral("- one\n- two"));
+        model.setMarkdown(QStringLiteral("| a | b |\n|---|--:|\n| 1 | 2 |"));
+        QCOMPARE(value(model, 0, MessageBlockModel::KindRole).toString(), QStringLiteral("table"));
+        const QVariantList rows = value(model, 0, MessageBlockModel::CellsRole).toList();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].toStringList(), QStringList({"1", "2"}));
+        QCOMPARE(value(model, 0, MessageBlockModel::AlignmentsRole).toStringList(), QStringList({"", "right"}));
         const auto roles = model.roleNames();
-        for (const char *name : {"kind", "text", "code", "language", "level"})
+        for (const char *name : {"kind", "text", "code", "language", "level", "cells", "alignments"})
             QVERIFY2(roles.values().contains(QByteArray(name)), name);
         QVERIFY(!model.data(model.index(5), MessageBlockModel::TextRole).isValid());
     }
