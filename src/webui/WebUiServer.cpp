@@ -19,6 +19,8 @@ namespace {
 constexpr qint64 kUnknownContextLength = 200'000;
 // Multipart framing around the files: boundaries, part headers, a few plain fields.
 constexpr qint64 kMultipartOverheadBytes = 1024 * 1024;
+// The server's body limit fits an upload; every other call sends a small JSON object at most.
+constexpr qint64 kMaxJsonBodyBytes = 1024 * 1024;
 
 bool isProfileName(const QString &name)
 {
@@ -96,6 +98,11 @@ void WebUiServer::handle(const net::HttpRequest &request, net::HttpResponder *re
     }
     if (!m_auth.isAuthorized(request)) {
         responder->sendError(401, QStringLiteral("Unauthorized"), headers);
+        return;
+    }
+    if (path != QLatin1String("/upload") && request.body.size() > kMaxJsonBodyBytes) {
+        responder->sendError(413, QStringLiteral("The request body is over %1 bytes").arg(kMaxJsonBodyBytes),
+                             headers);
         return;
     }
     const ApiRequest api(request, responder, headers, requestedProfile(request));
