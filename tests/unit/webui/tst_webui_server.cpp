@@ -533,10 +533,11 @@ private Q_SLOTS:
         QVERIFY2(huge.startsWith("HTTP/1.1 413"), huge.constData());
         QCOMPARE(f.send("POST", QStringLiteral("/upload"), "{}").status, 400); // not multipart
         // Other calls take small JSON bodies only, although the server accepts upload-sized bodies.
-        QCOMPARE(f.send("POST", QStringLiteral("/api/hermes/sessions/x/rename"), QByteArray(1024 * 1024 + 1, ' '))
-                     .status,
-                 413);
-        QCOMPARE(f.upload({}).status, 400);                                    // no file part
+        QCOMPARE(
+            f.send("POST", QStringLiteral("/api/hermes/sessions/x/rename"), QByteArray(1024 * 1024 + 1, ' '))
+                .status,
+            413);
+        QCOMPARE(f.upload({}).status, 400); // no file part
         QCOMPARE(f.upload({{QStringLiteral("x"), "1"}}, false).status, 401);
         QVERIFY(QDir(f.options.uploadDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() == 1);
     }
