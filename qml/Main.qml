@@ -29,6 +29,7 @@ ApplicationWindow {
     Component.onCompleted: {
         Theme.mode = Backend.setting("ui/theme", "system");
         Theme.fontScale = Number(Backend.setting("ui/fontScale", 1.0));
+        chatPane.focusComposer();
     }
 
     Shortcut {
