@@ -2,6 +2,8 @@
 
 #include "ChatBackend.h"
 #include "GuiOptions.h"
+#include "PerfProbe.h"
+#include "chat/SessionManager.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
@@ -31,6 +33,19 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
     if (engine->rootObjects().isEmpty()) {
         QTextStream(stderr) << "caduceus: the window could not be loaded (see the QML errors above)\n";
         return false;
+    }
+    if (PerfProbe::enabled()) {
+        auto *probe = new PerfProbe(runtime);
+        if (auto *window = qobject_cast<QQuickWindow *>(engine->rootObjects().constFirst()))
+            probe->watchWindow(window);
+        QObject::connect(runtime->sessions(), &caduceus::chat::SessionManager::sessionEvent, probe,
+                         [probe](const QString &, const QString &name, const QJsonObject &) {
+                             if (name == QLatin1String("run.started"))
+                                 probe->streamingStarted();
+                             else if (name == QLatin1String("run.completed") || name == QLatin1String("run.failed") ||
+                                      name == QLatin1String("abort.completed"))
+                                 probe->streamingFinished();
+                         });
     }
     runtime->connectAgent(options.agent, [backend](bool ok, const QString &message) {
         backend->setAgentConnected(ok, message);
