@@ -481,7 +481,41 @@ QString SessionController::buildInstructions(const QString &extra) const
     return parts.join(QStringLiteral("\n\n"));
 }
 
-void SessionController::startRun(const store::QueueItem &item)
+namespace {
+// Kept on a user row from its storing until the agent confirms the run (SessionController::isUnstartedTurn).
+const QString StartKeyField = QStringLiteral("start_idempotency_key");
+const QString StartAgentSessionField = QStringLiteral("start_agent_session_id");
+} // namespace
+
+bool SessionController::isUnstartedTurn(const MessageRecord &m)
+{
+    return m.role == QLatin1String("user") && m.runId.isEmpty() && m.extra.contains(StartKeyField);
+}
+
+void SessionController::forgetUnstartedTurn()
+{
+    MessageRecord *user = m_run ? findMessage(m_run->userMessageId) : nullptr;
+    if (!user || !isUnstartedTurn(*user))
+        return;
+    user->extra.remove(StartKeyField);
+    user->extra.remove(StartAgentSessionField);
+    m_manager->store()->updateMessage(*user);
+}
+
+void SessionController::recoverUnstartedTurn(const MessageRecord &user)
+{
+    if (m_run || !isUnstartedTurn(user))
+        return;
+    store::QueueItem item;
+    item.sessionId = m_sessionId;
+    item.input = ContentBlocks::fromStoredText(user.content);
+    if (const auto s = m_manager->store()->session(m_sessionId))
+        item.model = s->model;
+    qCInfo(lcSession) << m_sessionId << "asking the agent again for the turn whose start was cut off";
+    startRun(item, &user);
+}
+
+void SessionController::startRun(const store::QueueItem &item, const MessageRecord *storedUser)
 {
     store::SessionStore *st = m_manager->store();
     const double now = nowSeconds();
@@ -510,13 +544,26 @@ void SessionController::startRun(const store::QueueItem &item)
     m_pendingApprovals = QJsonArray();
     setState(State::Starting);
 
-    MessageRecord user;
-    user.role = QStringLiteral("user");
-    user.content = ContentBlocks::storedText(item.input);
-    user.timestamp = now;
-    const qint64 userId = appendMessage(user).id;
+    // The Idempotency-Key and agent session id are stored with the input, so that a restart after a crash
+    // in the window before the agent's answer can ask for the same run again (recoverUnstartedTurn).
+    QString idempotencyKey;
+    qint64 userId = 0;
+    if (storedUser) {
+        userId = storedUser->id;
+        idempotencyKey = storedUser->extra.value(StartKeyField).toString();
+        m_run->agentSessionId = storedUser->extra.value(StartAgentSessionField).toString(m_run->agentSessionId);
+    } else {
+        idempotencyKey = hermes::HermesClient::newIdempotencyKey();
+        MessageRecord user;
+        user.role = QStringLiteral("user");
+        user.content = ContentBlocks::storedText(item.input);
+        user.timestamp = now;
+        user.extra.insert(StartKeyField, idempotencyKey);
+        user.extra.insert(StartAgentSessionField, m_run->agentSessionId);
+        userId = appendMessage(user).id;
+        m_inputTokens += TokenEstimator::estimate(user.content);
+    }
     m_run->userMessageId = userId;
-    m_inputTokens += TokenEstimator::estimate(user.content);
 
     if (!m_run->client) {
         finishRun(RunEvent::make(EventName::RunFailed,
@@ -533,7 +580,7 @@ void SessionController::startRun(const store::QueueItem &item)
     request.model = item.model;
     request.instructions = buildInstructions(item.instructions);
     request.sessionKey = QStringLiteral("caduceus:") + m_sessionId;
-    request.idempotencyKey = hermes::HermesClient::newIdempotencyKey();
+    request.idempotencyKey = idempotencyKey;
     const int runSerial = m_run->serial;
 
     // SPEC 3.2 step 2: the stored transcript before this turn (SPEC 5.1), compressed first when needed (5.2).
@@ -605,6 +652,7 @@ void SessionController::onRunStarted(const ApiResult &result)
     record.status = QStringLiteral("running");
     record.startedAt = m_run->startedAt;
     m_manager->store()->upsertRun(record);
+    forgetUnstartedTurn();
     if (MessageRecord *user = findMessage(m_run->userMessageId)) {
         user->runId = m_run->runId;
         m_manager->store()->updateMessage(*user);
@@ -768,6 +816,8 @@ void SessionController::finishRun(const RunEvent &terminal)
     store::RunRecord record;
     if (!m_run->runId.isEmpty())
         record = m_manager->store()->run(m_run->runId).value_or(record);
+    else
+        forgetUnstartedTurn();
 
     if (name == EventName::RunCompleted) {
         const QString output = payload.value(QLatin1String("output")).toString();
@@ -906,6 +956,8 @@ void SessionController::finishAbort(bool confirmed)
     if (m_run->stream)
         m_run->stream->stop();
     const QString runId = m_run->runId;
+    if (runId.isEmpty())
+        forgetUnstartedTurn(); // stopped by the user before the agent started it: not to be asked again
     closeAssistant(QString::fromLatin1(MessageStatus::Cancelled));
     for (qint64 id : std::as_const(m_run->rowIds)) {
         MessageRecord *m = findMessage(id);

@@ -77,6 +77,12 @@ public:
     bool steer(const QString &text);
     // Restart recovery (SPEC 3.7) for a run that was in flight when Caduceus stopped.
     void recoverRun(const store::RunRecord &run);
+    // Restart recovery for a turn whose input was stored but whose start the agent never confirmed to us:
+    // asks again with the same Idempotency-Key, so the agent either replays the run it did start or starts
+    // it now — never twice.
+    void recoverUnstartedTurn(const store::MessageRecord &user);
+    // A user row of a turn that was being started (see recoverUnstartedTurn).
+    static bool isUnstartedTurn(const store::MessageRecord &m);
     // Starts the next queued input when idle (after load or recovery).
     void resumeQueue();
 
@@ -92,7 +98,10 @@ private:
     struct ActiveRun;
 
     void loadFromStore();
-    void startRun(const store::QueueItem &item);
+    // `storedUser`: the turn's user row when it is already stored (recovery), else one is appended.
+    void startRun(const store::QueueItem &item, const store::MessageRecord *storedUser = nullptr);
+    // The agent answered the start (or it was given up): a restart must not ask for this turn again.
+    void forgetUnstartedTurn();
     void onRunStarted(const hermes::ApiResult &result);
     void onRunEvent(const hermes::RunEvent &event);
     void onRunFinished(const hermes::RunEvent &terminal);

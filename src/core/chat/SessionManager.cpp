@@ -158,6 +158,10 @@ void SessionManager::noteSessionActivity()
     Q_EMIT sessionsChanged();
 }
 
+namespace {
+constexpr int RecentSessionsCheckedAtStart = 32;
+} // namespace
+
 void SessionManager::recoverAfterStart()
 {
     const QList<store::RunRecord> inflight =
@@ -178,6 +182,20 @@ void SessionManager::recoverAfterStart()
     for (const store::RunRecord &run : inflight) {
         if (SessionController *c = controller(run.sessionId))
             c->recoverRun(run);
+    }
+    // A crash between storing an input and the agent's answer to its start leaves the input last in its
+    // session with no run: ask for it again (same Idempotency-Key, so never twice). Only sessions active
+    // just before the stop can be in that state, and starting a run makes a session the most recent.
+    for (const store::SessionRecord &s : m_store->listSessions(RecentSessionsCheckedAtStart)) {
+        if (recovering.contains(s.id))
+            continue;
+        const QList<store::MessageRecord> last = m_store->messages(s.id, 0, 1);
+        if (last.isEmpty() || !SessionController::isUnstartedTurn(last.first()))
+            continue;
+        if (SessionController *c = controller(s.id)) {
+            c->recoverUnstartedTurn(last.first());
+            recovering.insert(s.id); // its queue continues after this turn
+        }
     }
     for (const QString &sessionId : m_store->sessionsWithQueue()) {
         if (recovering.contains(sessionId))

@@ -210,6 +210,8 @@ void FaultProxy::startExchange(Connection *c)
     case Action::Refuse:
         c->client->abort();
         return;
+    case Action::Swallow:
+        return;
     case Action::Respond: {
         QByteArray answer = "HTTP/1.1 " + QByteArray::number(c->rule.status) + " Injected\r\n";
         answer +=

@@ -35,6 +35,7 @@ public:
         Respond,             // answer `status` with `body` (JSON) and `headers`; the agent never sees it
         Refuse,              // close the connection without an answer; the agent never sees the request
         DropAnswer,          // the agent gets the request, the client never gets the answer (lost response)
+        Swallow,             // the request goes nowhere and nothing answers (connection left open)
         CutAfter,            // relay the head and `bytes` body bytes, then drop both connections
         StallAfter,          // relay the head and `bytes` body bytes, then nothing more (connection stays)
         FramesThenKeepalive, // relay `frames` SSE frames, then only ": keepalive" every `intervalMs`

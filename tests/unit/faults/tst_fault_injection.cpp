@@ -6,6 +6,7 @@
 #include "hermes/HermesClient.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace caduceus;
 using caduceus::test::ChatHarness;
@@ -427,6 +428,48 @@ private Q_SLOTS:
         QCOMPARE(proxy.startedRunIds().size(), 1);
         QCOMPARE(h.count("run.failed"), 0);
         verifySettled(h, "p2");
+    }
+
+    void crashBeforeTheAgentAnswersTheStart_data()
+    {
+        QTest::addColumn<int>("action");
+        QTest::addColumn<int>("runsAtTheAgentBeforeRestart");
+        QTest::newRow("the agent started it") << int(Action::Hold) << 1;
+        QTest::newRow("the request was lost") << int(Action::Swallow) << 0;
+    }
+
+    void crashBeforeTheAgentAnswersTheStart()
+    {
+        QFETCH(int, action);
+        QFETCH(int, runsAtTheAgentBeforeRestart);
+        const QString db = freshDb();
+        FaultProxy proxy(m_sim->baseUrl());
+        FaultProxy::Rule cut = rule("POST", "/v1/runs", Action(action));
+        cut.times = 1;
+        cut.intervalMs = -1;
+        proxy.addRule(cut);
+        {
+            ChatHarness h(db, proxy.url(), "test-key", settings());
+            QCOMPARE(h.submit("c1", "started just before the crash"), QString());
+            QTRY_COMPARE_WITH_TIMEOUT(proxy.exchanges("POST", "/v1/runs").size(), 1, 10000);
+            QTest::qWait(300); // the agent has it (or not); Caduceus dies before hearing back
+        }
+        QCOMPARE(proxy.exchanges("POST", "/v1/runs").first().status, 0);
+        proxy.dropAllConnections();
+
+        ChatHarness h(db, proxy.url(), "test-key", settings());
+        h.manager->recoverAfterStart();
+        QVERIFY(h.waitFor("run.completed", 1, 15000));
+        const auto posts = proxy.exchanges("POST", "/v1/runs");
+        QCOMPARE(posts.size(), 2);
+        QVERIFY(!posts[0].requestHeader("idempotency-key").isEmpty());
+        QCOMPARE(posts[1].requestHeader("idempotency-key"), posts[0].requestHeader("idempotency-key"));
+        QCOMPARE(proxy.startedRunIds().size(), 1); // replayed when the agent had it, started when it had not
+        QCOMPARE(QJsonDocument::fromJson(posts[1].responseBody).object().value("replayed").toBool(),
+                 runsAtTheAgentBeforeRestart == 1);
+        QCOMPARE(rolesOf(h, "c1").count("user"), 1);
+        verifyCompleteAnswer(h, "c1");
+        verifySettled(h, "c1");
     }
 
     void approvalTimesOut()
