@@ -14,6 +14,10 @@ AbstractButton {
     hoverEnabled: true
     focusPolicy: Qt.StrongFocus
     checkable: true
+    Keys.onReturnPressed: {
+        toggle();
+        clicked();
+    }
     Accessible.role: Accessible.Button
     Accessible.name: count === 1 ? qsTr("1 queued message") : qsTr("%1 queued messages").arg(count)
 

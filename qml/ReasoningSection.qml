@@ -35,6 +35,8 @@ Column {
         Accessible.name: root.title
         Accessible.description: root.expanded ? qsTr("Hide reasoning") : qsTr("Show reasoning")
         onClicked: root.expanded = !root.expanded
+        Keys.onReturnPressed: clicked()
+        Keys.onEnterPressed: clicked()
 
         contentItem: Row {
             spacing: Theme.spacingXS + 2

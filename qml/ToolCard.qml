@@ -53,6 +53,8 @@ Rectangle {
             Accessible.name: qsTr("Tool %1, %2").arg(root.toolName).arg(root.statusText)
             Accessible.description: root.preview
             onClicked: root.expanded = !root.expanded
+            Keys.onReturnPressed: clicked()
+            Keys.onEnterPressed: clicked()
 
             background: Rectangle {
                 radius: root.radius

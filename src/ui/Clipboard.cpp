@@ -25,6 +25,13 @@ QStringList localFiles(const QMimeData *mime)
     return paths;
 }
 
+// Spreadsheets and office programs put a picture of the selection next to its text: pasting
+// there means the text. An image alone (a screenshot, "Copy image") is an attachment.
+bool holdsImageOnly(const QMimeData *mime)
+{
+    return mime && mime->hasImage() && !mime->hasText();
+}
+
 } // namespace
 
 Clipboard::Clipboard(QObject *parent)
@@ -41,14 +48,14 @@ QString Clipboard::text() const { return QGuiApplication::clipboard()->text(); }
 bool Clipboard::hasAttachments() const
 {
     const QMimeData *mime = QGuiApplication::clipboard()->mimeData();
-    return !localFiles(mime).isEmpty() || (mime && mime->hasImage());
+    return !localFiles(mime).isEmpty() || holdsImageOnly(mime);
 }
 
 QStringList Clipboard::attachmentPaths()
 {
     const QMimeData *mime = QGuiApplication::clipboard()->mimeData();
     QStringList paths = localFiles(mime);
-    if (!paths.isEmpty() || !mime || !mime->hasImage())
+    if (!paths.isEmpty() || !holdsImageOnly(mime))
         return paths;
 
     const QImage image = qvariant_cast<QImage>(mime->imageData());

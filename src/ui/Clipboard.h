@@ -21,7 +21,7 @@ public:
 
     Q_INVOKABLE void setText(const QString &text);
     Q_INVOKABLE QString text() const;
-    // True when a paste would attach something: local files or an image.
+    // True when a paste would attach something: local files, or an image without text.
     Q_INVOKABLE bool hasAttachments() const;
     // Local paths of the pasted files, or of the saved image. Emits failed() when an image
     // cannot be saved.

@@ -161,6 +161,24 @@ Item {
             compare(composer.text, "");
         }
 
+        function test_pastingAnImageSavesAndAttachesIt() {
+            Clipboard.pasteDirectory = TestHelper.temporaryDirectory();
+            TestHelper.setClipboardImage(40, 30, false);
+            keyClick(Qt.Key_V, Qt.ControlModifier);
+            compare(composer.attachments.length, 1);
+            const path = composer.attachments[0];
+            verify(path.indexOf(TestHelper.temporaryDirectory()) === 0, path);
+            verify(/\.png$/.test(path), path);
+            compare(TestHelper.imageSize(path), Qt.size(40, 30));
+        }
+
+        function test_imageWithTextPastesTheText() {
+            TestHelper.setClipboardImage(40, 30, true);
+            keyClick(Qt.Key_V, Qt.ControlModifier);
+            compare(composer.attachments.length, 0);
+            compare(composer.text, "A1\tB1");
+        }
+
         function test_pastingTextPastesText() {
             TestHelper.setClipboardText("plain words");
             keyClick(Qt.Key_V, Qt.ControlModifier);

@@ -1,12 +1,14 @@
 // Runs every tst_*.qml in this folder against the statically linked Caduceus QML module.
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QImage>
 #include <QInputMethodEvent>
 #include <QMimeData>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
+#include <QTemporaryDir>
 #include <QUrl>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
@@ -45,6 +47,24 @@ public:
     }
 
     Q_INVOKABLE void setClipboardText(const QString &text) { QGuiApplication::clipboard()->setText(text); }
+
+    Q_INVOKABLE void setClipboardImage(int width, int height, bool withText)
+    {
+        auto *mime = new QMimeData;
+        QImage image(width, height, QImage::Format_RGB32);
+        image.fill(Qt::darkCyan);
+        mime->setImageData(image);
+        if (withText)
+            mime->setText(QStringLiteral("A1\tB1"));
+        QGuiApplication::clipboard()->setMimeData(mime);
+    }
+
+    Q_INVOKABLE QSize imageSize(const QString &path) const { return QImage(path).size(); }
+
+    Q_INVOKABLE QString temporaryDirectory() const { return m_temporary.path(); }
+
+private:
+    QTemporaryDir m_temporary;
 };
 
 class Setup : public QObject

@@ -321,6 +321,37 @@ ApplicationWindow {
         }
     }
 
+    // ---- icons page ------------------------------------------------------------------------
+    Flow {
+        x: Theme.spacingXL
+        y: Theme.spacingXL
+        width: parent.width - 2 * Theme.spacingXL
+        visible: window.page === "icons"
+        spacing: Theme.spacingL
+        Repeater {
+            model: ["send", "stop", "attach", "copy", "check", "close", "chevron-right", "chevron-down", "file", "image",
+                    "tool", "thought", "alert", "info", "clock", "edit", "queue", "steer", "shield", "terminal",
+                    "compress", "x-circle", "check-circle", "search", "settings", "plus", "trash", "more", "moon",
+                    "sun", "sidebar", "refresh", "pin", "external-link"]
+            Column {
+                required property string modelData
+                spacing: Theme.spacingXS
+                width: 96
+                Icon {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    name: parent.modelData
+                    size: 24
+                }
+                Text {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: parent.modelData
+                    font.pixelSize: Theme.fontSizeCaption
+                    color: Theme.textMuted
+                }
+            }
+        }
+    }
+
     component Section: Column {
         property string title
         spacing: Theme.spacingM
