@@ -36,11 +36,40 @@ int ContextBuilder::summaryTokens(const QString &summary)
            TokenEstimator::MessageOverhead;
 }
 
+namespace {
+
+void addUsage(ContextBuilder::Usage &into, const ContextBuilder::Usage &more)
+{
+    into.inputTokens += more.inputTokens;
+    into.outputTokens += more.outputTokens;
+}
+
+} // namespace
+
+ContextBuilder::Entry ContextBuilder::entryOf(const MessageRecord &m)
+{
+    Entry e;
+    e.id = m.id;
+    e.item = HistoryBuilder::toHistoryItem(m);
+    e.input = m.role == QLatin1String("user");
+    e.output = m.role == QLatin1String("assistant") || m.role == QLatin1String("tool");
+    if (e.input || e.output || !e.item.isEmpty())
+        e.tokens = TokenEstimator::estimateMessage(m);
+    return e;
+}
+
 void ContextBuilder::refresh()
 {
     if (!m_snapshotLoaded) {
         m_snapshot = m_store->latestSnapshot(m_sessionId);
         m_snapshotLoaded = true;
+        if (m_entries.isEmpty() && m_lastId == 0 && m_snapshot && m_snapshot->lastMessageId > 0 &&
+            m_snapshot->lastMessageIndex >= 0) {
+            // A run needs nothing the summary covers: start reading after it.
+            m_prefixEndId = m_snapshot->lastMessageId;
+            m_skippedItems = m_snapshot->lastMessageIndex + 1;
+            m_lastId = m_prefixEndId;
+        }
     }
     constexpr int page = 2000;
     for (;;) {
@@ -49,13 +78,7 @@ void ContextBuilder::refresh()
             // A streaming row is not final yet: stop before it and read it again next time.
             if (m.status == QLatin1String(store::MessageStatus::Streaming))
                 return;
-            Entry e;
-            e.id = m.id;
-            e.item = HistoryBuilder::toHistoryItem(m);
-            e.input = m.role == QLatin1String("user");
-            e.output = m.role == QLatin1String("assistant") || m.role == QLatin1String("tool");
-            if (e.input || e.output || !e.item.isEmpty())
-                e.tokens = TokenEstimator::estimateMessage(m);
+            const Entry e = entryOf(m);
             if (e.input)
                 m_usage.inputTokens += e.tokens;
             else if (e.output)
@@ -70,14 +93,55 @@ void ContextBuilder::refresh()
     }
 }
 
+void ContextBuilder::loadPrefix()
+{
+    if (m_prefixEndId <= 0)
+        return;
+    QList<Entry> prefix;
+    QList<qsizetype> positions;
+    Usage usage;
+    constexpr int page = 2000;
+    for (qint64 cursor = 0;;) {
+        const QList<MessageRecord> rows = m_store->messagesAfter(m_sessionId, cursor, page);
+        bool done = rows.size() < page;
+        for (const MessageRecord &m : rows) {
+            if (m.id > m_prefixEndId) {
+                done = true;
+                break;
+            }
+            const Entry e = entryOf(m);
+            if (e.input)
+                usage.inputTokens += e.tokens;
+            else if (e.output)
+                usage.outputTokens += e.tokens;
+            if (!e.item.isEmpty())
+                positions.append(prefix.size());
+            prefix.append(e);
+            cursor = m.id;
+        }
+        if (done)
+            break;
+    }
+    // The rows read now are the truth; the snapshot's index only stood in for them.
+    for (qsizetype &position : m_itemPositions)
+        position += prefix.size();
+    positions.append(m_itemPositions);
+    m_itemPositions = positions;
+    prefix.append(m_entries);
+    m_entries = prefix;
+    addUsage(m_usage, usage);
+    m_skippedItems = 0;
+    m_prefixEndId = 0;
+}
+
 int ContextBuilder::itemsBefore(qint64 beforeMessageId) const
 {
     if (beforeMessageId <= 0)
-        return int(m_itemPositions.size());
+        return m_skippedItems + int(m_itemPositions.size());
     const auto it =
         std::lower_bound(m_itemPositions.cbegin(), m_itemPositions.cend(), beforeMessageId,
                          [this](qsizetype position, qint64 id) { return m_entries[position].id < id; });
-    return int(it - m_itemPositions.cbegin());
+    return m_skippedItems + int(it - m_itemPositions.cbegin());
 }
 
 int ContextBuilder::summarisedItems() const
@@ -86,7 +150,7 @@ int ContextBuilder::summarisedItems() const
         return 0;
     if (m_snapshot->lastMessageId > 0)
         return itemsBefore(m_snapshot->lastMessageId + 1);
-    return std::clamp(m_snapshot->lastMessageIndex + 1, 0, int(m_itemPositions.size()));
+    return std::clamp(m_snapshot->lastMessageIndex + 1, 0, itemsBefore(0));
 }
 
 qint64 ContextBuilder::boundaryId() const
@@ -95,17 +159,24 @@ qint64 ContextBuilder::boundaryId() const
         return 0;
     if (m_snapshot->lastMessageId > 0)
         return m_snapshot->lastMessageId;
+    // Rows are skipped only below a snapshot that names its row: here every row was read.
     const int covered = summarisedItems();
     return covered > 0 ? m_entries[m_itemPositions[covered - 1]].id : 0;
+}
+
+const QJsonObject &ContextBuilder::itemAt(int index) const
+{
+    return m_entries[m_itemPositions[index - m_skippedItems]].item;
 }
 
 QJsonArray ContextBuilder::history(qint64 beforeMessageId)
 {
     refresh();
+    loadPrefix();
     QJsonArray out;
     const int count = itemsBefore(beforeMessageId);
     for (int i = 0; i < count; ++i)
-        out.append(m_entries[m_itemPositions[i]].item);
+        out.append(itemAt(i));
     return out;
 }
 
@@ -114,16 +185,20 @@ QJsonArray ContextBuilder::contextHistory(qint64 beforeMessageId)
     refresh();
     if (!m_snapshot)
         return history(beforeMessageId);
+    if (prefixSkipped(beforeMessageId))
+        loadPrefix();
     QJsonArray out{summaryItem(m_snapshot->summary)};
     const int count = itemsBefore(beforeMessageId);
     for (int i = std::min(summarisedItems(), count); i < count; ++i)
-        out.append(m_entries[m_itemPositions[i]].item);
+        out.append(itemAt(i));
     return out;
 }
 
 ContextBuilder::Window ContextBuilder::window(qint64 beforeMessageId)
 {
     refresh();
+    if (prefixSkipped(beforeMessageId))
+        loadPrefix();
     Window w;
     w.totalItems = itemsBefore(beforeMessageId);
     w.hasSnapshot = m_snapshot.has_value();
@@ -136,11 +211,13 @@ ContextBuilder::Window ContextBuilder::window(qint64 beforeMessageId)
 ContextBuilder::ItemRange ContextBuilder::items(int from, int to)
 {
     refresh();
-    ItemRange range;
     from = std::max(from, 0);
-    to = std::min(to, int(m_itemPositions.size()));
+    if (from < m_skippedItems)
+        loadPrefix();
+    ItemRange range;
+    to = std::min(to, itemsBefore(0));
     for (int i = from; i < to; ++i) {
-        const Entry &e = m_entries[m_itemPositions[i]];
+        const Entry &e = m_entries[m_itemPositions[i - m_skippedItems]];
         range.items.append(e.item);
         range.tokens.append(e.tokens);
         range.lastMessageId = e.id;
@@ -175,12 +252,20 @@ std::optional<store::CompressionSnapshot> ContextBuilder::snapshot()
 
 void ContextBuilder::adoptSnapshot(const store::CompressionSnapshot &snapshot)
 {
+    refresh();
+    // A boundary inside the rows that were skipped needs them.
+    if (m_prefixEndId > 0 && (snapshot.lastMessageId <= 0 || snapshot.lastMessageId < m_prefixEndId))
+        loadPrefix();
     m_snapshot = snapshot;
     m_snapshotLoaded = true;
 }
 
 void ContextBuilder::invalidateFrom(qint64 messageId)
 {
+    if (m_prefixEndId > 0 && messageId <= m_prefixEndId) {
+        invalidateAll();
+        return;
+    }
     while (!m_entries.isEmpty() && m_entries.last().id >= messageId) {
         const Entry e = m_entries.takeLast();
         if (e.input)
@@ -190,13 +275,15 @@ void ContextBuilder::invalidateFrom(qint64 messageId)
         if (!e.item.isEmpty())
             m_itemPositions.removeLast();
     }
-    m_lastId = m_entries.isEmpty() ? 0 : m_entries.last().id;
+    m_lastId = m_entries.isEmpty() ? m_prefixEndId : m_entries.last().id;
 }
 
 void ContextBuilder::invalidateAll()
 {
     m_entries.clear();
     m_itemPositions.clear();
+    m_skippedItems = 0;
+    m_prefixEndId = 0;
     m_usage = {};
     m_lastId = 0;
     m_snapshot.reset();

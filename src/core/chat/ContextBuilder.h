@@ -11,6 +11,9 @@
 //
 // With a snapshot, what the agent gets is the summary as the first item (summaryItem) followed by every item
 // after the boundary; usage() then counts the summary as input plus the rows after the boundary (SPEC 5.3).
+// So a session with a snapshot is read from its boundary on: opening a compressed 15 000-message session
+// reads the few hundred rows after its summary. The rows before are read only when asked for (history(),
+// items() before the boundary).
 #include "store/StoreTypes.h"
 
 #include <QJsonArray>
@@ -85,7 +88,15 @@ private:
         bool input = false;
         bool output = false;
     };
+    static Entry entryOf(const store::MessageRecord &m);
+    const QJsonObject &itemAt(int index) const;
     void refresh();
+    // Reads the rows before the snapshot boundary when they were skipped.
+    void loadPrefix();
+    bool prefixSkipped(qint64 beforeMessageId) const
+    {
+        return m_prefixEndId > 0 && beforeMessageId > 0 && beforeMessageId <= m_prefixEndId;
+    }
     // Number of items whose stored id is below `beforeMessageId` (0 = all).
     int itemsBefore(qint64 beforeMessageId) const;
     // Number of items the snapshot covers, and the stored id at its boundary.
@@ -95,7 +106,9 @@ private:
     store::SessionStore *m_store;
     QString m_sessionId;
     QList<Entry> m_entries;
-    QList<qsizetype> m_itemPositions; // entry position of each history item
+    QList<qsizetype> m_itemPositions; // entry position of each history item (after the skipped ones)
+    int m_skippedItems = 0;           // items before the snapshot boundary that were not read
+    qint64 m_prefixEndId = 0;         // rows up to this id were not read (0: every row was)
     qint64 m_lastId = 0;
     Usage m_usage; // over every row, without the snapshot
     std::optional<store::CompressionSnapshot> m_snapshot;

@@ -64,7 +64,7 @@ public:
                                "snippet(messages_search, 0, '[[', ']]', '…', %1), m.timestamp "
                                "FROM messages_search JOIN messages m ON m.id = messages_search.rowid "
                                "JOIN sessions s ON s.id = m.session_id WHERE messages_search MATCH ? "
-                               "ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
+                               "ORDER BY messages_search.rowid DESC LIMIT ?")
                     .arg(m_support.trigram ? 64 : 16));
             query.addBindValue(store::SearchIndex::matchExpression(terms, m_support.trigram));
         } else {
@@ -74,7 +74,7 @@ public:
             query.prepare(QStringLiteral("SELECT m.session_id, s.title, m.id, m.role, v.body, m.timestamp "
                                          "FROM messages_search_source v JOIN messages m ON m.id = v.id "
                                          "JOIN sessions s ON s.id = m.session_id WHERE %1 "
-                                         "ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
+                                         "ORDER BY m.id DESC LIMIT ?")
                               .arg(conditions.join(QStringLiteral(" AND "))));
             for (const QString &term : terms)
                 query.addBindValue(store::SearchIndex::likePattern(term));

@@ -6,7 +6,8 @@
 // Queries run on a worker thread with its own read-only connection to Caduceus's database (WAL: reading never
 // waits for the writer), so a query over 100 000 messages does not hold up the window, the relay or a
 // streaming answer. Words are matched as the store's search does (SearchIndex): every word must occur, user
-// text is never read as FTS syntax, short words and a database without FTS5 use LIKE. Newest first.
+// text is never read as FTS syntax, short words and a database without FTS5 use LIKE. Newest stored first
+// (SessionStore::search says why not by timestamp).
 //
 //     auto *search = new SessionSearch(manager, this);
 //     search->search(text, 20, this, [](const SessionSearch::Outcome &o) { … o.hits … o.error … });

@@ -925,7 +925,7 @@ QList<SearchHit> SessionStore::search(const QString &query, int limit) const
             QStringLiteral(
                 "SELECT m.session_id, m.id, m.role, snippet(messages_search, 0, '[[', ']]', '…', %1), "
                 "m.timestamp FROM messages_search JOIN messages m ON m.id = messages_search.rowid "
-                "WHERE messages_search MATCH ? ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
+                "WHERE messages_search MATCH ? ORDER BY messages_search.rowid DESC LIMIT ?")
                 .arg(snippetTokens));
         FinishOnExit finish(q);
         if (!execute(q, {SearchIndex::matchExpression(terms, support.trigram), boundedLimit}, what))
@@ -952,7 +952,7 @@ QList<SearchHit> SessionStore::search(const QString &query, int limit) const
     QSqlQuery *q =
         statement(QStringLiteral("SELECT m.session_id, m.id, m.role, v.body, m.timestamp "
                                  "FROM messages_search_source v JOIN messages m ON m.id = v.id WHERE %1 "
-                                 "ORDER BY m.timestamp DESC, m.id DESC LIMIT ?")
+                                 "ORDER BY m.id DESC LIMIT ?")
                       .arg(conditions.join(QStringLiteral(" AND "))));
     FinishOnExit finish(q);
     if (!execute(q, values, what))

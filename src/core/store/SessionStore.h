@@ -98,6 +98,9 @@ public:
 
     // --- full-text search over message content (FTS5). Newest first. Every word of `query` must occur;
     // user text is never read as FTS syntax. See SearchIndex.h for the tokenizer and what is indexed.
+    // "Newest" is the order messages were stored in (their id), which the index walks without sorting: a
+    // common word over 100 000 messages takes under a millisecond, where sorting every match by timestamp
+    // took over half a second.
     QList<SearchHit> search(const QString &query, int limit = 20) const;
 
 private:

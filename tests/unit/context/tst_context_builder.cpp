@@ -174,6 +174,50 @@ private Q_SLOTS:
         QCOMPARE(reloaded.usage().outputTokens, outputAfter);
     }
 
+    void compressedSessionIsReadFromItsBoundary()
+    {
+        const QList<qint64> ids = seedRounds(10); // 40 rows, 30 items
+        store::CompressionSnapshot snap;
+        snap.sessionId = QStringLiteral("s1");
+        snap.summary = QStringLiteral("Rounds 0 to 6 cleaned the build folder.");
+        snap.lastMessageIndex = 20;
+        snap.lastMessageId = ids.at(20);
+        QVERIFY(m_store->saveSnapshot(snap));
+        ContextBuilder full(m_store.get(), QStringLiteral("s1"));
+        full.history(); // reads everything
+        const ContextBuilder::Usage expected = full.usage();
+        const QJsonArray expectedSent = full.contextHistory();
+
+        // Opening the session: only the rows after the summary are read.
+        ContextBuilder context(m_store.get(), QStringLiteral("s1"));
+        QCOMPARE(context.usage().inputTokens, expected.inputTokens);
+        QCOMPARE(context.usage().outputTokens, expected.outputTokens);
+        QCOMPARE(context.cachedRows(), 40 - 27); // item 20 is round 6's tool result, the 27th row
+        const auto w = context.window();
+        QCOMPARE(w.totalItems, 30);
+        QCOMPARE(w.summarisedItems, 21);
+        QCOMPARE(context.contextHistory(), expectedSent);
+        const MessageRecord next = add(QStringLiteral("user"), QStringLiteral("Round 10"));
+        QCOMPARE(context.window(next.id).totalItems, 30);
+        QCOMPARE(context.items(21, 23).items.at(0).toObject().value("content").toString(),
+                 QStringLiteral("Question 7 about the build folder"));
+        QVERIFY(context.cachedRows() < 20);
+        // Asking for what lies before the boundary reads it, once, in the same index space.
+        QCOMPARE(context.items(0, 1).items.at(0).toObject().value("content").toString(),
+                 QStringLiteral("Question 0 about the build folder"));
+        QCOMPARE(context.cachedRows(), 41);
+        QCOMPARE(context.window(next.id).totalItems, 30);
+        QCOMPARE(context.window(next.id).summarisedItems, 21);
+        QCOMPARE(context.history().size(), 31);
+        QCOMPARE(context.usage().total(), expected.total() + chat::TokenEstimator::estimateMessage(next));
+        // A sync inside the skipped rows starts over from the store.
+        ContextBuilder again(m_store.get(), QStringLiteral("s1"));
+        QCOMPARE(again.window().totalItems, 31);
+        again.invalidateFrom(ids.at(3));
+        QCOMPARE(again.window().totalItems, 31);
+        QCOMPARE(again.history().size(), 31);
+    }
+
     void incrementalReadAfterNewRowsAndInvalidation()
     {
         seedRounds(2);
