@@ -54,6 +54,10 @@ function startProgram(path, args, env, ready, label) {
       clearTimeout(timer);
       reject(new Error(`${label} exited (${code ?? signal}):\n${output}`));
     });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${label} (${path}): ${error.message}`));
+    });
   });
 }
 
@@ -81,9 +85,17 @@ export async function startSim(extraArgs = []) {
   return { url: match[1], log, stop: () => stopProgram(child) };
 }
 
-// `caduceus --relay` on a free port against `agentUrl`, with its own empty data folder.
-export async function startRelay(agentUrl, { token = RELAY_TOKEN, extraArgs = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "caduceus-e2e-"));
+// A data folder for relays that outlives one relay process (restart tests); remove() deletes it.
+export function makeDataDir() {
+  const path = mkdtempSync(join(tmpdir(), "caduceus-e2e-"));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+// `caduceus --relay` on a free port against `agentUrl`, with its own empty data folder unless `dataDir`
+// (from makeDataDir(), kept when the relay stops) is given.
+export async function startRelay(agentUrl, { token = RELAY_TOKEN, extraArgs = [], dataDir: shared } = {}) {
+  const own = shared ? null : makeDataDir();
+  const dataDir = (shared ?? own).path;
   const { child, match, log } = await startProgram(
     binary("CADUCEUS"),
     ["--relay", "--port", "0", "--agent", agentUrl, "--data-dir", dataDir, ...extraArgs],
@@ -100,10 +112,11 @@ export async function startRelay(agentUrl, { token = RELAY_TOKEN, extraArgs = []
     url: match[1],
     token,
     log,
+    dataDir, // attachments may name files in dataDir/uploads only
     alive: () => child.exitCode === null && child.signalCode === null,
     stop: async () => {
       await stopProgram(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      own?.remove();
     },
   };
 }
@@ -204,10 +217,11 @@ export class ChatClient {
     });
   }
 
-  // The first event named `name` (and matching `where(payload, event)`, if given) that no earlier waitFor()
-  // took.
+  // The first event named `name` (or any of a list of names) and matching `where(payload, event)`, if
+  // given, that no earlier waitFor() took.
   waitFor(name, where = () => true, timeoutMs = EVENT_TIMEOUT_MS) {
-    const matches = (event) => event.name === name && where(event.payload, event);
+    const names = Array.isArray(name) ? name : [name];
+    const matches = (event) => names.includes(event.name) && where(event.payload, event);
     const index = this.events.findIndex((event, i) => !this.taken.has(i) && matches(event));
     if (index >= 0) {
       this.taken.add(index);

@@ -102,6 +102,10 @@ describe("abort", () => {
 
     const next = await client.waitFor("run.started", (p) => p.session_id === session && p.run_id !== runId);
     assert.ok(next.seq > abortCompleted.seq, "the queued run starts after the abort completed");
+    const dequeued = client.all("run.queued", session).filter((e) => e.seq > abortCompleted.seq);
+    assert.equal(dequeued.length, 1, "run.queued tells the clients the queue shrank");
+    assert.equal(dequeued[0].payload.queue_length, 0);
+    assert.ok(dequeued[0].seq < next.seq);
     const nextDone = await client.waitFor("run.completed", (p) => p.run_id === next.payload.run_id);
     assert.equal(nextDone.payload.queue_remaining, 0);
 

@@ -2,6 +2,8 @@
 // failures, and several clients sharing one session room.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { assertConform, benchInput, connectClient, newSessionId, startStack } from "./harness.js";
 
 let stack;
@@ -60,9 +62,13 @@ describe("run", () => {
   it("accepts content blocks as input and stores their text", async () => {
     const client = await connectClient(stack.relay.url);
     const session = newSessionId("blocks");
+    // The relay accepts attachments only from the folders the user allowed: here the upload folder.
+    const shot = join(stack.relay.dataDir, "uploads", "shot.png");
+    mkdirSync(dirname(shot), { recursive: true });
+    writeFileSync(shot, "not really a png");
     const input = [
       { type: "text", text: "look at this sim:bench sim:deltas=3 sim:delay=0" },
-      { type: "image", name: "shot.png", path: "/tmp/shot.png", media_type: "image/png" },
+      { type: "image", name: "shot.png", path: shot, media_type: "image/png" },
     ];
     assert.equal((await client.request("run", { session_id: session, input })).ok, true);
     await client.waitFor("run.completed", (p) => p.session_id === session);

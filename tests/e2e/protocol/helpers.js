@@ -45,6 +45,10 @@ export async function startFixtureServer() {
       clearTimeout(timer);
       reject(new Error(`fixture server exited with ${code}: ${stderr}`));
     });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run the fixture server: ${error.message}`));
+    });
   });
   return {
     port,
