@@ -151,6 +151,18 @@ Dialog {
                     Accessible.name: qsTr("Text size")
                 }
             }
+            RowLayout {
+                spacing: Theme.spacingS
+                Label { text: qsTr("Language"); color: Theme.textMuted }
+                ComboBox {
+                    // Empty code: follow the system. Switching retranslates the window at once.
+                    model: [{ code: "", name: qsTr("System") }].concat(Translations.languages)
+                    textRole: "name"
+                    currentIndex: Math.max(0, model.findIndex(entry => entry.code === Translations.choice))
+                    onActivated: index => Translations.setChoice(model[index].code)
+                    Accessible.name: qsTr("Language")
+                }
+            }
 
             SectionTitle { text: qsTr("Web UI relay") }
             Hint {
@@ -212,6 +224,15 @@ Dialog {
 
             SectionTitle { text: qsTr("About") }
             Hint { text: qsTr("Caduceus %1 — a native client and relay for Hermes Agent.").arg(Backend.version) }
+            ThemedButton {
+                text: qsTr("About Caduceus…")
+                onClicked: aboutDialog.open()
+            }
         }
+    }
+
+    AboutDialog {
+        id: aboutDialog
+        version: Backend.version
     }
 }

@@ -3,6 +3,7 @@
 #include "ChatBackend.h"
 #include "GuiOptions.h"
 #include "PerfProbe.h"
+#include "Translations.h"
 #include "chat/SessionManager.h"
 
 #include <QCoreApplication>
@@ -26,8 +27,12 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
     qmlRegisterUncreatableType<SessionListModel>("Caduceus.App", 1, 0, "SessionListModel",
                                                  QStringLiteral("Use Backend.sessions"));
     qmlRegisterUncreatableType<QueueModel>("Caduceus.App", 1, 0, "QueueModel", QStringLiteral("Use Backend.queue"));
+    qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Translations", Translations::instance());
+    QGuiApplication::setDesktopFileName(QStringLiteral(CADUCEUS_APP_ID)); // Wayland: match the .desktop file
 
     auto *engine = new QQmlApplicationEngine(runtime);
+    QObject::connect(Translations::instance(), &Translations::languageChanged, engine,
+                     &QQmlEngine::retranslate);
     engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Caduceus/Main.qml")));
     if (engine->rootObjects().isEmpty()) {

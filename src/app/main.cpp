@@ -4,6 +4,7 @@
 #include "CliChat.h"
 #include "RelayMode.h"
 #include "SignalWatcher.h"
+#include "Translations.h"
 #include "chat/SessionManager.h"
 #include "store/SessionStore.h"
 #include "version.h"
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
     auto application = std::make_unique<QCoreApplication>(argc, argv);
 #endif
     QCoreApplication &app = *application;
+    Translations::install(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Caduceus — native chat client and local relay for Hermes Agent.\n\n"
