@@ -41,7 +41,10 @@ function startProgram(path, args, env, ready, label) {
   };
   child.stderr.on("data", keep);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label} did not start:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${label} did not start:\n${output}`));
+    }, START_TIMEOUT_MS);
     child.stdout.on("data", (chunk) => {
       keep(chunk);
       const match = ready.exec(output);
@@ -96,18 +99,25 @@ export function makeDataDir() {
 export async function startRelay(agentUrl, { token = RELAY_TOKEN, extraArgs = [], dataDir: shared } = {}) {
   const own = shared ? null : makeDataDir();
   const dataDir = (shared ?? own).path;
-  const { child, match, log } = await startProgram(
-    binary("CADUCEUS"),
-    ["--relay", "--port", "0", "--agent", agentUrl, "--data-dir", dataDir, ...extraArgs],
-    {
-      CADUCEUS_RELAY_TOKEN: token,
-      CADUCEUS_AGENT_KEY: AGENT_KEY,
-      CADUCEUS_NO_KEYCHAIN: "1",
-      QT_QPA_PLATFORM: "offscreen",
-    },
-    /relay listening on (http:\/\/\S+)\r?\n/,
-    "caduceus --relay",
-  );
+  let started;
+  try {
+    started = await startProgram(
+      binary("CADUCEUS"),
+      ["--relay", "--port", "0", "--agent", agentUrl, "--data-dir", dataDir, ...extraArgs],
+      {
+        CADUCEUS_RELAY_TOKEN: token,
+        CADUCEUS_AGENT_KEY: AGENT_KEY,
+        CADUCEUS_NO_KEYCHAIN: "1",
+        QT_QPA_PLATFORM: "offscreen",
+      },
+      /relay listening on (http:\/\/\S+)\r?\n/,
+      "caduceus --relay",
+    );
+  } catch (error) {
+    own?.remove();
+    throw error;
+  }
+  const { child, match, log } = started;
   return {
     url: match[1],
     token,
