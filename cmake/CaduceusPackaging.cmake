@@ -35,6 +35,9 @@ if(APPLE)
     MACOSX_BUNDLE_SHORT_VERSION_STRING ${PROJECT_VERSION}
     MACOSX_BUNDLE_BUNDLE_VERSION ${PROJECT_VERSION}
     MACOSX_BUNDLE_COPYRIGHT "${CADUCEUS_VENDOR}")
+  # The Demo agent inside the bundle in the build tree too, where DemoAgent finds it beside the program.
+  set_target_properties(hermes-sim PROPERTIES
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/Caduceus.app/Contents/MacOS)
   install(TARGETS caduceus BUNDLE DESTINATION .)
   install(TARGETS hermes-sim RUNTIME DESTINATION Caduceus.app/Contents/MacOS)
 elseif(WIN32)
