@@ -38,6 +38,11 @@ if(APPLE)
   # The Demo agent inside the bundle in the build tree too, where DemoAgent finds it beside the program.
   set_target_properties(hermes-sim PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/Caduceus.app/Contents/MacOS)
+  # Installed binaries keep the paths they were linked with, so macdeployqt can resolve every @rpath
+  # library before it copies them into Contents/Frameworks.
+  set_target_properties(caduceus hermes-sim PROPERTIES
+    INSTALL_RPATH "@executable_path/../Frameworks"
+    INSTALL_RPATH_USE_LINK_PATH TRUE)
   install(TARGETS caduceus BUNDLE DESTINATION .)
   install(TARGETS hermes-sim RUNTIME DESTINATION Caduceus.app/Contents/MacOS)
 elseif(WIN32)
