@@ -18,7 +18,7 @@ if [ -z "$lupdate" ]; then
 fi
 [ -n "$lupdate" ] || { echo "update-translations: lupdate not found (apt install qt6-l10n-tools)" >&2; exit 2; }
 
-common=(-extensions cpp,h,qml,js -locations none -no-obsolete -source-language en)
+common=(-extensions "cpp,h,qml,js" -locations none -no-obsolete -source-language en)
 ts_dir=${TS_DIR:-translations}
 "$lupdate" "${common[@]}" src qml -target-language zh_CN -ts "$ts_dir/caduceus_zh_CN.ts"
 "$lupdate" "${common[@]}" -pluralonly src qml -target-language en -ts "$ts_dir/caduceus_en.ts"
