@@ -106,7 +106,14 @@ QVariantList Translations::languages() const
 
 bool Translations::applySaved()
 {
-    return apply(QSettings().value(QLatin1String(settingsKey)).toString().trimmed());
+    const QString choice = QSettings().value(QLatin1String(settingsKey)).toString().trimmed();
+    const bool loaded = apply(choice);
+    // Qt's own strings (standard dialog buttons) come from the translator QQmlApplicationEngine installs
+    // for the default locale, so a chosen language must be the default before the window starts. Only
+    // here: the default locale must not change under threads that may be formatting with it.
+    if (!choice.isEmpty() && m_language == choice)
+        QLocale::setDefault(QLocale(m_language));
+    return loaded;
 }
 
 bool Translations::setChoice(const QString &code)

@@ -46,11 +46,12 @@ public:
     QString choice() const { return m_choice; }
     QVariantList languages() const;
 
-    // Reads the saved choice and installs the matching translators. False (and English) when a .qm file
-    // that should be there cannot be loaded.
+    // Reads the saved choice and installs the matching translators; a saved choice also becomes the default
+    // QLocale. False (and English) when a .qm file that should be there cannot be loaded. Call it before the
+    // QML engine exists.
     bool applySaved();
-    // "" follows the system. Saves the choice and switches at once; false for a code without a
-    // translation (nothing changes then).
+    // "" follows the system. Saves the choice and switches at once (Qt's own strings, such as standard
+    // dialog buttons, follow at the next start); false for a code without a translation (nothing changes).
     Q_INVOKABLE bool setChoice(const QString &code);
 
 Q_SIGNALS:

@@ -111,6 +111,18 @@ private Q_SLOTS:
         QCOMPARE(next.language(), QStringLiteral("en"));
         QCOMPARE(next.choice(), QStringLiteral("en"));
         QCOMPARE(translated("SettingsDialog", "Settings"), QStringLiteral("Settings"));
+        // The chosen language is also the default locale, which picks Qt's own translations.
+        QCOMPARE(QLocale().language(), QLocale::English);
+    }
+
+    void chosenChineseBecomesTheDefaultLocale()
+    {
+        const QLocale before;
+        QSettings().setValue(QLatin1String(Translations::settingsKey), QStringLiteral("zh_CN"));
+        Translations translations(nullptr, QStringLiteral(":/i18n"), QLocale(QStringLiteral("en_US")));
+        QVERIFY(translations.applySaved());
+        QCOMPARE(QLocale().name(), QStringLiteral("zh_CN"));
+        QLocale::setDefault(before);
     }
 
     void unknownChoiceIsRefused()
