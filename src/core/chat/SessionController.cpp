@@ -157,7 +157,20 @@ void SessionController::loadFromStore()
     if (m_hasOlder)
         m_messages.removeFirst();
     m_queue = st->queue(m_sessionId);
-    recomputeTokens();
+    // Estimating a long transcript's tokens reads all of it: not before the first paint of the
+    // session. Protocol front ends that need the figures at once call ensureTokens().
+    QTimer::singleShot(0, this, [this]() {
+        if (!m_tokensKnown) {
+            ensureTokens();
+            Q_EMIT stateChanged();
+        }
+    });
+}
+
+void SessionController::ensureTokens()
+{
+    if (!m_tokensKnown)
+        recomputeTokens();
 }
 
 MessageRecord *SessionController::findMessage(qint64 id)
@@ -272,6 +285,7 @@ void SessionController::recomputeTokens()
     const ContextBuilder::Usage usage = m_context.usage();
     m_inputTokens = usage.inputTokens;
     m_outputTokens = usage.outputTokens;
+    m_tokensKnown = true;
 }
 
 void SessionController::emitUsage()

@@ -53,6 +53,8 @@ public:
     int queueLength() const { return int(m_queue.size()); }
     QList<store::QueueItem> queuedItems() const { return m_queue; }
     QJsonArray pendingApprovals() const { return m_pendingApprovals; }
+    // Token figures (SPEC 5.3); computed shortly after the session loads, or now by ensureTokens().
+    void ensureTokens();
     qint64 inputTokens() const { return m_inputTokens; }
     qint64 outputTokens() const { return m_outputTokens; }
     bool steerSupported() const;
@@ -141,6 +143,7 @@ private:
     QList<QPair<QString, QJsonObject>> m_replay; // state events of the current run
     qint64 m_inputTokens = 0;
     qint64 m_outputTokens = 0;
+    bool m_tokensKnown = false;
     std::unique_ptr<ActiveRun> m_run;
     ContextBuilder m_context;
     QTimer m_persistTimer;
