@@ -10,7 +10,8 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qtqml-workerscript
   qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qt-labs-platform qml6-module-qtqml
-  qt6-qpa-plugins xvfb xauth x11-apps xdotool imagemagick sqlite3 chromium-headless-shell
+  qt6-qpa-plugins xvfb xauth x11-apps xdotool imagemagick sqlite3 bc chromium-headless-shell
+  desktop-file-utils appstream dpkg-dev fakeroot file
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -10,7 +10,7 @@ caduceus="$build/bin/caduceus"
 [ -x "$caduceus" ] || { echo "no $caduceus: build first (./scripts/build.sh)"; exit 1; }
 for tool in xvfb-run xdotool sqlite3; do command -v $tool >/dev/null || { echo "needs $tool"; exit 1; }; done
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export CADUCEUS_NO_KEYCHAIN=1 HERMES_HOME="$work/no-hermes" QT_QPA_PLATFORM=xcb
 
 # One measured start of the window: $1 = name, $2 = data dir, $3 = what to type ("" = nothing).
@@ -41,7 +41,7 @@ measure warmup "$work/short" ""  # first start creates the database (not measure
 measure short "$work/short" ""
 # 2. a 10 000-message session, opened at start (it is the last session)
 mkdir -p "$work/long/config/Caduceus"
-cp "$work/short/caduceus.db" "$work/long/caduceus.db"
+for f in "$work"/short/caduceus.db*; do cp "$f" "$work/long/"; done
 python3 - "$work/long/caduceus.db" <<'PY'
 import sqlite3, sys, random
 db = sqlite3.connect(sys.argv[1])

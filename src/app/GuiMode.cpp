@@ -3,6 +3,7 @@
 #include "ChatBackend.h"
 #include "GuiOptions.h"
 #include "PerfProbe.h"
+#include "SignalWatcher.h"
 #include "Translations.h"
 #include "chat/SessionManager.h"
 
@@ -52,6 +53,9 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
                                  probe->streamingFinished();
                          });
     }
+    // SIGINT/SIGTERM close the window like the user would: streamed text is flushed and the Demo agent stops.
+    auto *watcher = new SignalWatcher(runtime);
+    QObject::connect(watcher, &SignalWatcher::interrupted, qApp, &QCoreApplication::quit);
     runtime->connectAgent(options.agent, [backend](bool ok, const QString &message) {
         backend->setAgentConnected(ok, message);
     });
