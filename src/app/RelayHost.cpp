@@ -2,9 +2,12 @@
 
 #include "AppRuntime.h"
 #include "SecretStore.h"
+#include "chat/SessionManager.h"
 #include "relay/ChatRunNamespace.h"
 #include "relay/RelayServer.h"
 #include "store/Database.h"
+#include "store/SessionStore.h"
+#include "webui/AllowedFolders.h"
 #include "webui/WebUiServer.h"
 
 #include <QFileInfo>
@@ -65,8 +68,26 @@ void RelayHost::listen(const QHostAddress &bind, quint16 port, std::function<voi
                         .arg(bind.toString()));
         return;
     }
-    auto *server = new relay::RelayServer(relay::RelayOptions{}, this);
+    if (m_webUi.uploadDir.isEmpty())
+        m_webUi.uploadDir = QFileInfo(store::Database::defaultPath()).absolutePath() + QStringLiteral("/uploads");
+    relay::RelayOptions options;
+    // The web UI served elsewhere (a dev server) may open the socket; its own page here always may.
+    options.engine.allowedOrigins = m_webUi.corsOrigins;
+    auto *server = new relay::RelayServer(options, this);
     auto chatRun = std::make_unique<relay::ChatRunNamespace>(m_runtime->sessions(), m_token);
+    // A browser may point the agent only at files the download side would serve too.
+    chatRun->setAttachmentPolicy([this](const QString &sessionId, const QString &path) -> QString {
+        QStringList folders{m_webUi.uploadDir};
+        folders += m_webUi.allowedDirs;
+        const auto session = m_runtime->sessions()->store()->session(sessionId);
+        if (session && !session->workspace.isEmpty())
+            folders << session->workspace;
+        if (webui::AllowedFolders::check(path, folders).verdict == webui::AllowedFolders::Verdict::Allowed)
+            return {};
+        return tr("The attachment %1 is not a file in the upload folder, the session's workspace or an "
+                  "--allow-dir folder.")
+            .arg(path.left(300));
+    });
     connect(chatRun.get(), &relay::ChatRunNamespace::clientConnected, this, [this]() {
         Q_EMIT clientCountChanged(++m_clients);
     });
@@ -74,8 +95,6 @@ void RelayHost::listen(const QHostAddress &bind, quint16 port, std::function<voi
         Q_EMIT clientCountChanged(m_clients = qMax(0, m_clients - 1));
     });
     server->registerNamespace(QStringLiteral("/chat-run"), std::move(chatRun));
-    if (m_webUi.uploadDir.isEmpty())
-        m_webUi.uploadDir = QFileInfo(store::Database::defaultPath()).absolutePath() + QStringLiteral("/uploads");
     (new webui::WebUiServer(m_runtime->sessions(), m_token, m_webUi, server))->install(server);
     if (!server->listen(bind, port)) {
         const QString error = tr("Cannot listen on %1:%2: %3").arg(bind.toString()).arg(port).arg(server->errorString());

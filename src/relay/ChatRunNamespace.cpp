@@ -97,6 +97,24 @@ void ChatRunNamespace::reject(Socket *socket, const QString &event, const QStrin
         ack(QJsonArray{QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}}});
 }
 
+QString ChatRunNamespace::checkAttachments(const QString &sessionId, const QJsonValue &input) const
+{
+    if (!input.isArray())
+        return {};
+    for (const QJsonValue &item : input.toArray()) {
+        const QJsonValue path = item.toObject().value(QLatin1String("path"));
+        if (path.isUndefined() || path.isNull())
+            continue;
+        if (!path.isString())
+            return QStringLiteral("An attachment path must be a string.");
+        if (!m_attachmentPolicy)
+            return QStringLiteral("This relay accepts no attachments that name local files.");
+        if (const QString refused = m_attachmentPolicy(sessionId, path.toString()); !refused.isEmpty())
+            return refused;
+    }
+    return {};
+}
+
 void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack)
 {
     auto client = m_clients.find(socket->id());
@@ -158,6 +176,11 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         if (QJsonDocument(QJsonArray{input}).toJson(QJsonDocument::Compact).size() > m_limits.maxInputBytes) {
             reject(socket, event, sessionId, QStringLiteral("The message is larger than %1 bytes.").arg(m_limits.maxInputBytes),
                    ack);
+            return;
+        }
+        if (const QString refused = checkAttachments(sessionId, input); !refused.isEmpty()) {
+            qCWarning(lcChatRun).noquote() << "client" << socket->id() << "named a file it may not:" << refused;
+            reject(socket, event, sessionId, refused, ack);
             return;
         }
         chat::SessionController::RunInput run;

@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
+
 namespace caduceus::chat {
 class SessionManager;
 }
@@ -35,6 +37,12 @@ public:
     void onEvent(Socket *socket, const QString &event, const SocketPayload &args, const AckCallback &ack) override;
     void onDisconnect(Socket *socket, const QString &reason) override;
 
+    // Image and file blocks name local files the agent will read: a browser may only name files the user
+    // allowed (upload folder, session workspace, configured folders). The policy returns "" when `path` may
+    // be sent in `sessionId`, else the reason. Without a policy every attachment path is refused.
+    using AttachmentPolicy = std::function<QString(const QString &sessionId, const QString &path)>;
+    void setAttachmentPolicy(AttachmentPolicy policy) { m_attachmentPolicy = std::move(policy); }
+
     static QString roomFor(const QString &sessionId) { return QStringLiteral("session:") + sessionId; }
     static bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 
@@ -53,11 +61,13 @@ private:
     bool joinSession(Socket *socket, const QString &sessionId);
     void reject(Socket *socket, const QString &event, const QString &sessionId, const QString &message,
                 const AckCallback &ack);
+    QString checkAttachments(const QString &sessionId, const QJsonValue &input) const;
 
     chat::SessionManager *m_manager;
     QByteArray m_token;
     ChatRunLimits m_limits;
     QHash<QString, Client> m_clients; // by socket id
+    AttachmentPolicy m_attachmentPolicy;
 };
 
 } // namespace caduceus::relay

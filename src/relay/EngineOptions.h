@@ -1,6 +1,7 @@
 #pragma once
 // Tunables of one Engine.IO endpoint. The defaults are those of the reference Node.js server.
 
+#include <QStringList>
 #include <QtGlobal>
 
 namespace caduceus::relay {
@@ -13,12 +14,18 @@ struct EngineOptions
     qint64 maxPayload = 1'000'000;
     // How long a WebSocket may take from its connection to the "5" (upgrade) packet.
     int upgradeTimeoutMs = 10'000;
-    // Outgoing bytes a client may leave unread before it is dropped as a slow consumer.
+    // Outgoing bytes a client may leave unread before it is dropped as a slow consumer (plus the largest
+    // single packet sent while it was behind, so one message above the bound does not cut off a reader).
     qint64 maxBufferedBytes = 16 * 1024 * 1024;
     // Open Engine.IO sessions per endpoint; further handshakes are refused.
     int maxSessions = 1024;
     // A server-initiated close of a polling session keeps its last packets this long for one more GET.
     int closeLingerMs = 5'000;
+    // Web pages a browser may connect from, as exact origins (scheme://host[:port]). A request with an
+    // Origin header is refused unless the origin is listed here or is the relay's own page reached by an
+    // IP address or "localhost" (a DNS name could be rebound to this machine by any web site). Requests
+    // without Origin (programs, not browsers) are not affected; the namespace token is needed anyway.
+    QStringList allowedOrigins;
 };
 
 } // namespace caduceus::relay

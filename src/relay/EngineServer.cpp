@@ -6,9 +6,12 @@
 #include "relay/RandomId.h"
 #include "relay/WebSocketTransport.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpSocket>
+#include <QTimer>
+#include <QUrl>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -71,8 +74,57 @@ EngineServer::QueryCheck EngineServer::checkQuery(const QUrlQuery &query,
     return {};
 }
 
+QString EngineServer::normalizedOrigin(const QString &origin)
+{
+    const QUrl url(origin.trimmed());
+    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() ||
+        (!url.path().isEmpty() && url.path() != QLatin1String("/")))
+        return {};
+    const QString scheme = url.scheme().toLower();
+    const int defaultPort = scheme == QLatin1String("https")  ? 443
+                            : scheme == QLatin1String("http") ? 80
+                                                              : -1;
+    QString host = url.host().toLower();
+    if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    const int port = url.port(defaultPort);
+    return port == defaultPort
+               ? scheme + QStringLiteral("://") + host
+               : scheme + QStringLiteral("://") + host + QLatin1Char(':') + QString::number(port);
+}
+
+QString EngineServer::checkOrigin(const net::HttpRequest &request) const
+{
+    const QByteArray origin = request.header("origin").trimmed();
+    if (origin.isEmpty())
+        return {};
+    const QString normalized = normalizedOrigin(QString::fromUtf8(origin));
+    if (!normalized.isEmpty()) {
+        for (const QString &allowed : m_options.allowedOrigins) {
+            if (normalizedOrigin(allowed) == normalized)
+                return {};
+        }
+        // The page Caduceus serves itself: same origin, reached by an address no other site can point at.
+        const QString host = QString::fromUtf8(request.header("host")).trimmed();
+        const QUrl self(QStringLiteral("http://") + host);
+        const bool literalHost =
+            !QHostAddress(self.host()).isNull() || self.host().toLower() == QLatin1String("localhost");
+        if (literalHost && !host.isEmpty() &&
+            normalizedOrigin(QStringLiteral("http://") + host) == normalized)
+            return {};
+    }
+    return QStringLiteral("Origin %1 is not allowed to use this relay")
+        .arg(QString::fromUtf8(origin.left(200)));
+}
+
 void EngineServer::handleRequest(const net::HttpRequest &request, net::HttpResponder *responder)
 {
+    if (const QString refused = checkOrigin(request); !refused.isEmpty()) {
+        qCInfo(lcEngineServer).noquote()
+            << "refused a request from" << request.peerAddress.toString() << ":" << refused;
+        sendEngineError(responder, 403, Forbidden, refused);
+        return;
+    }
     const QueryCheck check = checkQuery(request.query, "polling");
     if (check.status != 0) {
         sendEngineError(responder, check.status, check.code, check.message);
@@ -109,6 +161,22 @@ void EngineServer::handleRequest(const net::HttpRequest &request, net::HttpRespo
 
 bool EngineServer::handleUpgrade(const net::HttpRequest &request, QTcpSocket *socket)
 {
+    if (const QString refused = checkOrigin(request); !refused.isEmpty()) {
+        qCInfo(lcEngineServer).noquote()
+            << "refused a WebSocket from" << request.peerAddress.toString() << ":" << refused;
+        // Answered here rather than by the HTTP server's generic 400, so the page's console says why.
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("code"), Forbidden},
+                                                          {QStringLiteral("message"), refused}})
+                                    .toJson(QJsonDocument::Compact);
+        socket->setParent(this);
+        socket->readAll();
+        socket->write("HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: " +
+                      QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        socket->disconnectFromHost();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
+        return true;
+    }
     if (checkQuery(request.query, "websocket").status != 0)
         return false;
     const QString sid = request.query.queryItemValue(QStringLiteral("sid"));

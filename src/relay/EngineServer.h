@@ -34,6 +34,8 @@ public:
     const QString &path() const { return m_path; }
     const EngineOptions &options() const { return m_options; }
     bool matches(const QString &requestPath) const;
+    // Exact match on scheme://host[:port] (case-insensitive, default ports and a trailing '/' ignored).
+    static QString normalizedOrigin(const QString &origin);
 
     void handleRequest(const net::HttpRequest &request, net::HttpResponder *responder);
     // For HttpServer::UpgradeHandler: true when the socket was taken for a WebSocket session or probe.
@@ -56,6 +58,8 @@ private:
         QString message;
     };
     QueryCheck checkQuery(const QUrlQuery &query, const QByteArray &expectedTransport) const;
+    // EngineOptions::allowedOrigins; the refusal reason, or empty when the request may go on.
+    QString checkOrigin(const net::HttpRequest &request) const;
     EngineSocket *createSession(const QUrlQuery &query, const QHostAddress &peer);
     void onNewWebSocket();
 

@@ -110,6 +110,12 @@ void EngineSocket::enqueue(const EnginePacket &packet)
 {
     if (m_state != State::Open || m_overflowed)
         return;
+    // A client is behind when it leaves more than maxBufferedBytes unread, not counting the largest packet
+    // sent since it last caught up: one long answer (run.completed carries the whole output) must not cut
+    // off every client that reads, while a client that stops reading is still cut off at the bound.
+    if (bufferedBytes() <= m_options.maxBufferedBytes)
+        m_largestPacketWhileBehind = 0;
+    m_largestPacketWhileBehind = std::max(m_largestPacketWhileBehind, packetSize(packet));
     if (m_transport == Transport::WebSocket && m_webSocket) {
         m_webSocket->send(packet);
     } else {
@@ -117,7 +123,7 @@ void EngineSocket::enqueue(const EnginePacket &packet)
         m_outboxBytes += packetSize(packet);
         scheduleFlush();
     }
-    if (bufferedBytes() > m_options.maxBufferedBytes) {
+    if (bufferedBytes() > m_options.maxBufferedBytes + m_largestPacketWhileBehind) {
         qCWarning(lcEngine) << "session" << m_id << "dropped: client does not read its packets ("
                             << bufferedBytes() << "bytes buffered)";
         // Closed on the next event-loop turn so that whoever is sending is not re-entered by the

@@ -109,6 +109,7 @@ private:
     qint64 m_outboxBytes = 0;
     bool m_flushScheduled = false;
     bool m_overflowed = false;
+    qint64 m_largestPacketWhileBehind = 0;
 
     QPointer<net::HttpResponder> m_pendingPoll;
     QPointer<WebSocketTransport> m_webSocket;

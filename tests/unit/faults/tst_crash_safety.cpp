@@ -6,6 +6,7 @@
 //  (d) the database passes PRAGMA integrity_check after the kill and at the end.
 // CADUCEUS_CRASH_KILLS (default 10) sets the number of kills, CADUCEUS_CRASH_SEED the random moments,
 // CADUCEUS_CRASH_REPORT a TSV file that receives one line per kill (scripts/reliability-report.sh).
+#include "RelayProcess.h"
 #include "RelayTestClient.h"
 #include "SimProcess.h"
 
@@ -23,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using caduceus::test::RelayProcess;
 using caduceus::test::RelayTestClient;
 using caduceus::test::SimProcess;
 
@@ -34,64 +36,6 @@ const QByteArray AgentKey = "crash-safety-key";
 const QString StreamedPrompt = QStringLiteral("kill me sim:bench sim:deltas=120 sim:chars=9 sim:delay=30");
 const QString QueuedPrompt = QStringLiteral("the queued question");
 constexpr int MaxLossMsAsserted = 600; // the design target is 250 ms; the rest is slack for a loaded CI box
-
-// `caduceus --relay` on a free port with its own data folder.
-class RelayProcess
-{
-public:
-    bool start(const QString &dataDir, const QUrl &agent)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("CADUCEUS_AGENT_KEY"), QString::fromLatin1(AgentKey));
-        env.insert(QStringLiteral("CADUCEUS_RELAY_TOKEN"), QString::fromLatin1(RelayToken));
-        env.insert(QStringLiteral("CADUCEUS_NO_KEYCHAIN"), QStringLiteral("1"));
-        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("*.info=false"));
-        m_process.setProcessEnvironment(env);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.setStandardErrorFile(dataDir + QStringLiteral("/relay-stderr.log"), QIODevice::Append);
-        m_process.start(QStringLiteral(CADUCEUS_PATH),
-                        {QStringLiteral("--relay"), QStringLiteral("--port"), QStringLiteral("0"),
-                         QStringLiteral("--agent"), agent.toString(), QStringLiteral("--data-dir"), dataDir});
-        if (!m_process.waitForStarted(10000))
-            return false;
-        QElapsedTimer clock;
-        clock.start();
-        QByteArray out;
-        while (clock.elapsed() < 15000 && m_process.state() == QProcess::Running) {
-            m_process.waitForReadyRead(100);
-            out += m_process.readAllStandardOutput();
-            const qsizetype at = out.indexOf("listening on ");
-            const qsizetype end = at < 0 ? -1 : out.indexOf('\n', at);
-            if (end > 0) {
-                url = QUrl(QString::fromUtf8(out.mid(at + 13, end - at - 13)).trimmed());
-                return url.isValid();
-            }
-        }
-        return false;
-    }
-
-    void kill()
-    {
-        m_process.kill(); // SIGKILL: no handler, no flush, no goodbye
-        m_process.waitForFinished(5000);
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000))
-            kill();
-    }
-
-    ~RelayProcess() { stop(); }
-
-    QUrl url;
-
-private:
-    QProcess m_process;
-};
 
 struct Row
 {
@@ -264,7 +208,8 @@ private Q_SLOTS:
 
         // --- a run streams to a client; a second input waits in the queue; SIGKILL lands at `delayMs`.
         auto relay = std::make_unique<RelayProcess>();
-        QVERIFY2(relay->start(dataDir, m_sim->baseUrl()), "caduceus --relay did not start");
+        QVERIFY2(relay->start(dataDir, m_sim->baseUrl(), AgentKey, RelayToken),
+                 "caduceus --relay did not start");
         RelayTestClient client;
         QSignalSpy connected(&client, &RelayTestClient::connected);
         client.open(relay->url, RelayToken);
@@ -345,7 +290,8 @@ private Q_SLOTS:
 
         // --- restart on the same database: the turn is finished or marked, the queue runs.
         relay = std::make_unique<RelayProcess>();
-        QVERIFY2(relay->start(dataDir, m_sim->baseUrl()), "caduceus --relay did not start again");
+        QVERIFY2(relay->start(dataDir, m_sim->baseUrl(), AgentKey, RelayToken),
+                 "caduceus --relay did not start again");
         QString firstOutcome = QStringLiteral("not sent");
         QString queuedOutcome = QStringLiteral("not sent");
         QElapsedTimer waited;
