@@ -110,7 +110,7 @@ if(UNIX AND NOT APPLE)
     configure_file(\"${_resources}/linux/caduceus-relay.service.in\"
                    \"${CMAKE_CURRENT_BINARY_DIR}/packaging/caduceus-relay.service\" @ONLY)")
   install(FILES ${CMAKE_CURRENT_BINARY_DIR}/packaging/caduceus-relay.service DESTINATION lib/systemd/user)
-  install(FILES ${_packaging}/README-install.md DESTINATION ${CADUCEUS_DOC_SUBDIR})
+  install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CADUCEUS_DOC_SUBDIR})
 endif()
 
 # ---- CPack.

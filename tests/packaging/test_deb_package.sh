@@ -72,7 +72,7 @@ check_executable() { [ -x "$stage/$1" ] || fail "$1 is missing or not executable
 check_file() { [ -s "$stage/$1" ] || fail "$1 is missing"; }
 check_executable usr/bin/caduceus
 check_executable usr/libexec/caduceus/hermes-sim
-check_file usr/share/doc/caduceus/README-install.md
+check_file usr/share/doc/caduceus/README.md
 unit=usr/lib/systemd/user/caduceus-relay.service
 check_file "$unit"
 if [ -f "$stage/$unit" ]; then
