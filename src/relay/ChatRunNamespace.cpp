@@ -202,6 +202,7 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         const QString queueId = data.value(QLatin1String("queue_id")).toString();
         ok(QJsonObject{{QStringLiteral("cancelled"), controller->cancelQueued(queueId)}});
     } else if (event == QLatin1String("resume")) {
+        controller->ensureTokens();
         socket->emitEvent(QStringLiteral("resumed"), QJsonArray{controller->resumePayload()});
         ok();
     } else if (event == QLatin1String("abort")) {
