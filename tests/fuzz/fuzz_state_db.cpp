@@ -14,6 +14,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -177,8 +178,11 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     // SQLite and the reader log every damaged file they meet; a fuzzer meets thousands.
     QLoggingCategory::setFilterRules(QStringLiteral("*.warning=false\n*.info=false\n*.debug=false"));
     g_fixture = new Fixture;
-    g_fixture->folder = QDir::tempPath() +
-                        QStringLiteral("/caduceus-fuzz-state-db-%1").arg(QCoreApplication::applicationPid());
+    // In memory when the system has a tmpfs: every input writes the database files.
+    const QString base =
+        QFileInfo(QStringLiteral("/dev/shm")).isWritable() ? QStringLiteral("/dev/shm") : QDir::tempPath();
+    g_fixture->folder =
+        base + QStringLiteral("/caduceus-fuzz-state-db-%1").arg(QCoreApplication::applicationPid());
     QDir().mkpath(g_fixture->folder);
     g_fixture->rawPath = g_fixture->folder + QStringLiteral("/raw.db");
     createDatabase(0, FullSchema);
