@@ -369,7 +369,7 @@ async function main() {
   const row = (label, value) => console.log(`${label.padEnd(34)} ${value}`);
   console.log(`\nrelay soak: ${settings.clients} clients on ${settings.sessions} sessions for ${settings.seconds} s (loopback)`);
   console.log("-".repeat(60));
-  row("runs started / completed", `${stats.runsStarted} / ${stats.runsCompleted}`);
+  row("turns sent / runs completed", `${stats.runsStarted} / ${stats.runsCompleted}`);
   row("runs aborted / failed", `${stats.runsAborted} / ${stats.runsFailed}`);
   row("queued / cancelled from the queue", `${stats.queued} / ${stats.queueCancels}`);
   row("client reconnects", stats.reconnects);

@@ -35,7 +35,7 @@ const QByteArray AgentKey = "crash-safety-key";
 // About 3.6 s of streaming in 120 deltas: a kill lands anywhere from before the start to after the end.
 const QString StreamedPrompt = QStringLiteral("kill me sim:bench sim:deltas=120 sim:chars=9 sim:delay=30");
 const QString QueuedPrompt = QStringLiteral("the queued question");
-constexpr int MaxLossMsAsserted = 600; // the design target is 250 ms; the rest is slack for a loaded CI box
+constexpr int MaxLossMsAsserted = 750; // the design target is 250 ms; the rest is slack for a loaded CI box
 
 struct Row
 {
