@@ -30,9 +30,18 @@ QByteArray randomSecret(const char *prefix)
     return QByteArray(prefix) + bytes.toHex();
 }
 
+// HOME and the XDG folders of the programs under test: settings, caches and anything else they keep there
+// is searched too.
+QString g_home;
+
 QProcessEnvironment verboseLogging()
 {
     QProcessEnvironment env;
+    env.insert(QStringLiteral("HOME"), g_home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), g_home + QStringLiteral("/.config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), g_home + QStringLiteral("/.local/share"));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), g_home + QStringLiteral("/.cache"));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), g_home + QStringLiteral("/.local/state"));
     // Every category at every level, Qt's network internals included.
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("*.debug=true\nqt.*.debug=true"));
     return env;
@@ -96,6 +105,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        g_home = m_dir.filePath(QStringLiteral("home"));
+        QVERIFY(QDir().mkpath(g_home));
         m_sim = std::make_unique<SimProcess>(
             QStringList{"--key", QString::fromLatin1(m_agentKey), "--delay-ms", "2"});
         QVERIFY2(m_sim->isReady(), qPrintable(m_sim->errorString()));
@@ -134,6 +145,8 @@ private Q_SLOTS:
         QVERIFY2(!printed.contains(m_agentKey), "the agent key appears in what caduceus printed");
         QVERIFY2(filesContaining(data, m_agentKey).isEmpty(),
                  qPrintable(filesContaining(data, m_agentKey).join(", ")));
+        QVERIFY2(filesContaining(g_home, m_agentKey).isEmpty(),
+                 qPrintable(filesContaining(g_home, m_agentKey).join(", ")));
     }
 
     void notInTheRelaysDatabaseExportsLogsOrCrash()
@@ -195,9 +208,13 @@ private Q_SLOTS:
         QVERIFY2(!printed.contains(m_agentKey), "the agent key appears in what the relay printed");
         QVERIFY2(filesContaining(data, m_agentKey).isEmpty(),
                  qPrintable(filesContaining(data, m_agentKey).join(", ")));
+        QVERIFY2(filesContaining(g_home, m_agentKey).isEmpty(),
+                 qPrintable(filesContaining(g_home, m_agentKey).join(", ")));
         // The relay prints its own token once at start so the user can sign in; it is stored nowhere.
         QVERIFY2(filesContaining(data, m_relayToken).isEmpty(),
                  qPrintable(filesContaining(data, m_relayToken).join(", ")));
+        QVERIFY2(filesContaining(g_home, m_relayToken).isEmpty(),
+                 qPrintable(filesContaining(g_home, m_relayToken).join(", ")));
         QFile log(data + QStringLiteral("/relay-stderr.log"));
         QVERIFY(log.open(QIODevice::ReadOnly));
         QVERIFY2(log.size() > 1000, "verbose logging did not reach the log: the search would prove nothing");
