@@ -323,6 +323,7 @@ private Q_SLOTS:
             else if (m.role == "assistant" || m.role == "tool")
                 output += chat::TokenEstimator::estimateMessage(m);
         }
+        restarted.manager->controller("big")->ensureTokens(); // as the relay does before `resumed`
         const QJsonObject resumed = restarted.manager->controller("big")->resumePayload();
         QCOMPARE(resumed.value("inputTokens").toInteger(), input);
         QCOMPARE(resumed.value("outputTokens").toInteger(), output);
