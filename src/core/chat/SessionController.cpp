@@ -82,6 +82,9 @@ struct SessionController::ActiveRun
     QList<qint64> rowIds;
     double startedAt = 0;
     bool abortRequested = false;
+    // The turn is ending (terminal event or abort being synced): a later stop, terminal or abort answer
+    // must not end it a second time, or the next queued run would be started twice and then forgotten.
+    bool ending = false;
     int approvalPostsInFlight = 0; // our approval POSTs not answered yet
     int echoesBeforeAnswer = 0;    // agent echoes seen while a POST was in flight
     int echoesExpected = 0;        // POSTs answered whose echo has not arrived yet
@@ -823,6 +826,9 @@ void SessionController::onRunFailed(const QString &error)
 void SessionController::finishRun(const RunEvent &terminal)
 {
     m_graceTimer.stop();
+    if (m_run->ending)
+        return;
+    m_run->ending = true;
     if (m_run->stream)
         m_run->stream->stop();
     QJsonObject payload = terminal.json;
@@ -934,7 +940,8 @@ void SessionController::completeTurn(const QString &terminalName, const QJsonObj
 
 void SessionController::abort()
 {
-    if (m_state == State::Idle || !m_run) {
+    // A turn whose end is being written (transcript sync) has nothing left to stop.
+    if (m_state == State::Idle || !m_run || m_run->ending) {
         emitEvent(QStringLiteral("abort.completed"),
                   QJsonObject{{QStringLiteral("synced"), false}, {QStringLiteral("ignored"), true}});
         return;
@@ -965,8 +972,9 @@ void SessionController::abort()
 void SessionController::finishAbort(bool confirmed)
 {
     m_graceTimer.stop();
-    if (!m_run || m_state != State::Aborting)
+    if (!m_run || m_state != State::Aborting || m_run->ending)
         return;
+    m_run->ending = true;
     if (m_run->stream)
         m_run->stream->stop();
     const QString runId = m_run->runId;
