@@ -23,6 +23,9 @@ const settings = {
   abortChance: Number(process.env.SOAK_ABORT ?? 0.15), // per run
   queueChance: Number(process.env.SOAK_QUEUE ?? 0.3), // per run: queue 1-3 more inputs, cancel some
   reconnectPerMinute: Number(process.env.SOAK_RECONNECTS ?? 2), // per client
+  // After this many turns a chat is deleted (REST) and its clients move to a new one, as users start new
+  // chats: memory then shows what each run costs, not how long the 50 transcripts have grown. 0: never.
+  turnsPerSession: Number(process.env.SOAK_TURNS_PER_SESSION ?? 25),
   seed: Number(process.env.SOAK_SEED ?? 1),
 };
 const caduceusPath = process.env.CADUCEUS;
@@ -94,6 +97,8 @@ const stats = {
   duplicateEnds: 0,
   relayErrors: 0,
   failedAcks: 0,
+  acksLostToReconnects: 0, // the client itself dropped its connection while waiting: not the relay's fault
+  sessionsDeleted: 0,
   connectErrors: 0,
   unexpectedDisconnects: 0,
   examples: [],
@@ -168,17 +173,24 @@ class Client {
       const run = this.run(runId);
       run.ends++;
       if (name === "run.completed") run.output = payload.output ?? "";
-      sessions.get(this.sessionId).onEnd(this, name, runId, run);
+      this.session.onEnd(this, name, runId, run);
     }
   }
 
   async bounce() {
     stats.reconnects++;
+    this.bouncedAt = Date.now();
     this.closing = true;
     this.socket.disconnect();
     this.closing = false;
     await sleep(between(200, 2000));
     if (!stopping) await this.connect();
+  }
+
+  // The chat this client shows was replaced by a new one.
+  follow(sessionId) {
+    this.sessionId = sessionId;
+    if (this.socket?.connected) this.socket.emit("resume", { session_id: sessionId });
   }
 
   close() {
@@ -192,8 +204,11 @@ const sessions = new Map();
 
 // One chat: its clients, and the turns one of them sends one after another.
 class Session {
-  constructor(id) {
+  constructor(id, relayUrl) {
+    this.base = id;
     this.id = id;
+    this.relayUrl = relayUrl;
+    this.turnsHere = 0;
     this.clients = [];
     this.turn = 0;
     this.ended = new Set();
@@ -202,7 +217,12 @@ class Session {
   ack(client, event, payload) {
     return new Promise((resolve) => {
       if (!client.socket?.connected) return resolve(null);
+      const sentAt = Date.now();
       client.socket.timeout(20000).emit(event, payload, (error, answer) => {
+        if (error && client.bouncedAt >= sentAt) {
+          stats.acksLostToReconnects++;
+          return resolve(null);
+        }
         if (error || !answer?.ok) {
           // Refusals the relay explains (e.g. cancelling an item that already started) are not errors.
           if (error || !(event === "cancel_queued_run")) {
@@ -286,13 +306,41 @@ class Session {
         const reader = this.pick();
         if (!reader) continue;
         const state = await new Promise((resolve) => {
-          reader.socket.timeout(20000).emit("resume", { session_id: this.id }, (error) => resolve(!error));
-          reader.socket.once("resumed", (payload) => resolve(payload));
+          const socket = reader.socket;
+          const timer = setTimeout(() => finish(null), 20000);
+          function finish(value) {
+            clearTimeout(timer);
+            socket.off("resumed", onResumed);
+            resolve(value);
+          }
+          const onResumed = (payload) => payload?.session_id === this.id && finish(payload);
+          socket.on("resumed", onResumed);
+          socket.on("disconnect", () => finish(null));
+          socket.emit("resume", { session_id: this.id });
         });
         if (state && state.isWorking === false && (state.queueLength ?? 0) === 0) break;
       }
+      if (settings.turnsPerSession > 0 && ++this.turnsHere >= settings.turnsPerSession && !stopping) await this.rotate();
       await sleep(between(50, 500));
     }
+  }
+
+  async rotate() {
+    const response = await fetch(`${this.relayUrl}/api/hermes/sessions/${encodeURIComponent(this.id)}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    }).catch((error) => ({ ok: false, statusText: error.message }));
+    if (!response.ok) {
+      stats.failedAcks++;
+      noteProblem("delete session", `${this.id}: ${response.status ?? ""} ${response.statusText}`);
+    } else {
+      stats.sessionsDeleted++;
+    }
+    this.generation = (this.generation ?? 0) + 1;
+    this.id = `${this.base}-${this.generation}`;
+    this.turnsHere = 0;
+    this.ended.clear();
+    for (const client of this.clients) client.follow(this.id);
   }
 }
 
@@ -311,11 +359,13 @@ async function main() {
   if (!/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)[:/]/.test(relay.url)) throw new Error(`not loopback: ${relay.url}`);
 
   const clients = [];
-  for (let s = 0; s < settings.sessions; s++) sessions.set(`soak${s}`, new Session(`soak${s}`));
+  for (let s = 0; s < settings.sessions; s++) sessions.set(`soak${s}`, new Session(`soak${s}`, relay.url));
   const sessionIds = [...sessions.keys()];
   for (let i = 0; i < settings.clients; i++) {
-    const client = new Client(i, relay.url, sessionIds[i % sessionIds.length]);
-    sessions.get(client.sessionId).clients.push(client);
+    const session = sessions.get(sessionIds[i % sessionIds.length]);
+    const client = new Client(i, relay.url, session.id);
+    client.session = session;
+    session.clients.push(client);
     clients.push(client);
   }
   for (let i = 0; i < clients.length; i += 20) await Promise.all(clients.slice(i, i + 20).map((c) => c.connect()));
@@ -377,6 +427,8 @@ async function main() {
   row("lost or duplicated deltas", stats.lostOrDuplicated);
   row("missing / duplicated run ends", `${stats.missingEnds} / ${stats.duplicateEnds}`);
   row("relay.error / failed acks", `${stats.relayErrors} / ${stats.failedAcks}`);
+  row("acks lost to own reconnects", stats.acksLostToReconnects);
+  row("chats deleted and replaced", stats.sessionsDeleted);
   row("connect errors / unexpected drops", `${stats.connectErrors} / ${stats.unexpectedDisconnects}`);
   row("relay RSS MiB start/warm/end/peak", `${summary.rss.start.toFixed(1)} / ${afterWarmUp.toFixed(1)} / ${atEnd.toFixed(1)} / ${peak.toFixed(1)}`);
   row("RSS growth after warm-up", `${growthPercent.toFixed(1)} %`);
