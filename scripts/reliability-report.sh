@@ -140,7 +140,8 @@ if os.path.exists(fuzz):
             'content_parser': 'stringified / Python-repr content arrays', 'engineio_packet': 'Engine.IO packets and polling payloads',
             'socketio_packet': 'Socket.IO packets, binary placeholders', 'http_request': 'HTTP/1.1 requests (relay, hermes-sim)',
             'state_db': "agent state.db rows, chains, damaged files", 'profile_env': 'profile .env (and no value in warnings)',
-            'profile_yaml': 'profile config.yaml (yaml-cpp)', 'multipart': 'web UI uploads (multipart/form-data)'}
+            'profile_yaml': 'profile config.yaml (yaml-cpp)', 'multipart': 'web UI uploads (multipart/form-data)',
+            'chatrun_session': 'a whole /chat-run client session on the real namespace'}
     total = 0
     for line in open(fuzz).read().splitlines()[1:]:
         t, secs, execs, rate, cov, corpus, found = line.split('\t')
@@ -167,7 +168,9 @@ def test_section(title, name, intro):
     w('| case | outcome | time (s) |')
     w('|---|---|---:|')
     for function, ok, seconds, message in rows:
-        w(f'| {words(function)} | {"as required" if ok else "**FAILED**: " + message.replace("|", "/")[:200]} | {seconds:.1f} |')
+        name, _, tag = function.partition('(')
+        label = words(name) + (f' ({tag}' if tag else '')
+        w(f'| {label} | {"as required" if ok else "**FAILED**: " + message.replace("|", "/")[:200]} | {seconds:.1f} |')
     passed = sum(1 for r in rows if r[1])
     w(f'| **{passed} of {len(rows)} cases** | | |')
     w('')

@@ -140,7 +140,9 @@ class Client {
       });
       this.socket.on("disconnect", (reason) => {
         // Runs in flight can no longer be checked delta by delta from this client.
-        for (const run of this.runs.values()) run.connectedThroughout = false;
+        for (const run of this.runs.values()) {
+          if (run.ends === 0) run.connectedThroughout = false;
+        }
         if (!this.closing && reason !== "io client disconnect") {
           stats.unexpectedDisconnects++;
           noteProblem("disconnect", `client ${this.index}: ${reason}`);

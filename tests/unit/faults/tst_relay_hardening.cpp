@@ -137,10 +137,11 @@ class TestRelayHardening : public QObject
     {
         QSignalSpy connected(&client, &RelayTestClient::connected);
         QSignalSpy refused(&client, &RelayTestClient::connectFailed);
+        QSignalSpy closed(&client, &RelayTestClient::disconnected); // e.g. the handshake was refused
         client.open(url, token, origin);
         QElapsedTimer clock;
         clock.start();
-        while (connected.isEmpty() && refused.isEmpty() && clock.elapsed() < 5000)
+        while (connected.isEmpty() && refused.isEmpty() && closed.isEmpty() && clock.elapsed() < 5000)
             QTest::qWait(10);
         return !connected.isEmpty();
     }
