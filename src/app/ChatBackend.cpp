@@ -219,6 +219,9 @@ void ChatBackend::openSession(const QString &sessionId)
     auto *controller = m_runtime->sessions()->controller(sessionId);
     if (!controller)
         return;
+    if (!m_currentId.isEmpty())
+        m_runtime->sessions()->release(m_currentId, this);
+    m_runtime->sessions()->hold(sessionId, this); // the transcript model keeps its pointer
     m_currentId = sessionId;
     m_abortConfirmed = false;
     m_chat->setController(controller);

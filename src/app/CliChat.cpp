@@ -44,6 +44,7 @@ void CliChat::start()
         QTimer::singleShot(0, this, [this]() { Q_EMIT finished(2); });
         return;
     }
+    m_manager->hold(sessionId, this);
     connect(m_manager, &caduceus::chat::SessionManager::sessionEvent, this, &CliChat::onEvent);
     err() << "session " << sessionId << "\n";
     err().flush();

@@ -352,6 +352,62 @@ private Q_SLOTS:
         if (!output.isEmpty())
             QCOMPARE(assistants.first().content, output);
     }
+
+    // Memory stays bounded by what is in use: idle sessions are unloaded and come back unchanged.
+    void idleSessionsAreUnloadedAndReload()
+    {
+        auto settings = ChatHarness::fastSettings();
+        settings.unloadIdleAfterMs = 400;
+        ChatHarness h(freshDb(), m_sim->baseUrl(), QStringLiteral("test-key"), settings);
+        QCOMPARE(h.submit("u1", "Hello there"), QString());
+        QVERIFY(h.waitFor("run.completed"));
+        const QJsonArray before = h.manager->controller("u1")->resumePayload().value("messages").toArray();
+        QVERIFY(before.size() >= 2);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(h.manager->controller(QStringLiteral("empty%1").arg(i)));
+        QTRY_COMPARE_WITH_TIMEOUT(h.manager->loadedSessions(), 0, 5000);
+        QVERIFY(!h.manager->existingController("u1"));
+        const QJsonObject reloaded = h.manager->controller("u1")->resumePayload();
+        QCOMPARE(reloaded.value("messages").toArray(), before);
+        QCOMPARE(reloaded.value("isWorking").toBool(true), false);
+    }
+
+    void busyOrHeldSessionsStayLoaded()
+    {
+        auto settings = ChatHarness::fastSettings();
+        settings.unloadIdleAfterMs = 300;
+        ChatHarness h(freshDb(), m_sim->baseUrl(), QStringLiteral("test-key"), settings);
+        auto holder = std::make_unique<QObject>();
+        auto *held = h.manager->controller("held");
+        h.manager->hold("held", holder.get());
+        // a run lasting well over the idle time, with an input queued behind it
+        QCOMPARE(h.submit("busy", "slow sim:deltas=40 sim:delay=40"), QString());
+        QCOMPARE(h.submit("busy", "queued"), QString());
+        auto *busy = h.manager->existingController("busy");
+        QTest::qWait(1200);
+        QCOMPARE(h.manager->existingController("busy"), busy);
+        QCOMPARE(h.manager->existingController("held"), held);
+        QVERIFY(h.waitFor("run.completed", 2, 30000, "busy"));
+        QTRY_VERIFY_WITH_TIMEOUT(!h.manager->existingController("busy"), 5000);
+        QCOMPARE(h.manager->existingController("held"), held);
+        holder.reset(); // the hold ends with its holder
+        QTRY_VERIFY_WITH_TIMEOUT(!h.manager->existingController("held"), 5000);
+        QCOMPARE(rowsOf(h, "busy", "user").size(), 2);
+    }
+
+    void leastRecentlyUsedIdleSessionsGoFirst()
+    {
+        auto settings = ChatHarness::fastSettings();
+        settings.maxIdleSessions = 3; // the idle time (2 min) is not reached in this test
+        ChatHarness h(freshDb(), m_sim->baseUrl(), QStringLiteral("test-key"), settings);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(h.manager->controller(QStringLiteral("lru%1").arg(i)));
+        QVERIFY(h.manager->controller("lru2")); // used again: now among the most recent
+        QTRY_COMPARE_WITH_TIMEOUT(h.manager->loadedSessions(), 3, 2000);
+        QVERIFY(h.manager->existingController("lru2"));
+        QVERIFY(h.manager->existingController("lru8"));
+        QVERIFY(h.manager->existingController("lru9"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSessionFlow)

@@ -15,6 +15,10 @@ struct ChatSettings
     int persistIntervalMs = 250;   // streamed text reaches the database at least this often
     int syncTimeoutMs = 8000;      // transcript sync after a run is best effort within this time
     int maxQueuedPerSession = 100;
+    // Memory: a session nothing holds, with no run, queue or pending approval, is unloaded after this long
+    // unused, and the least recently used beyond maxIdleSessions sooner (it reloads from the store on use).
+    int unloadIdleAfterMs = 120000;
+    int maxIdleSessions = 16;
     hermes::RunEventStream::Options stream;
     CompressionOptions compression;
 };

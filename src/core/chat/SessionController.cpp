@@ -129,6 +129,12 @@ QString SessionController::profile() const
     return s ? s->profile : m_manager->defaultProfile();
 }
 
+bool SessionController::isUnloadable() const
+{
+    return m_state == State::Idle && !m_run && m_queue.isEmpty() && m_pendingApprovals.isEmpty() && m_dirty.isEmpty()
+        && !m_persistTimer.isActive() && !m_graceTimer.isActive();
+}
+
 QString SessionController::runId() const
 {
     return m_run ? m_run->runId : QString();

@@ -58,6 +58,9 @@ public:
     qint64 inputTokens() const { return m_inputTokens; }
     qint64 outputTokens() const { return m_outputTokens; }
     bool steerSupported() const;
+    // Nothing in flight and nothing only in memory: no run (or its sync), queue, pending approval or
+    // unsaved text. Such a controller can be deleted and later reloaded from the store unchanged.
+    bool isUnloadable() const;
 
     // In-memory tail of the transcript, including the streaming turn (oldest first).
     const QList<store::MessageRecord> &messages() const { return m_messages; }

@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcSession)
 
 namespace caduceus::chat {
@@ -17,6 +19,15 @@ namespace caduceus::chat {
 SessionManager::SessionManager(store::SessionStore *store, QNetworkAccessManager *nam, QObject *parent)
     : QObject(parent), m_store(store), m_nam(nam)
 {
+    m_clock.start();
+    connect(&m_unloadTimer, &QTimer::timeout, this, &SessionManager::unloadIdleSessions);
+    setSettings(m_settings);
+}
+
+void SessionManager::setSettings(const ChatSettings &settings)
+{
+    m_settings = settings;
+    m_unloadTimer.start(std::clamp(m_settings.unloadIdleAfterMs / 4, 250, 15000));
 }
 
 SessionManager::~SessionManager()
@@ -99,13 +110,77 @@ SessionController *SessionManager::controller(const QString &sessionId)
 {
     if (!isValidSessionId(sessionId))
         return nullptr;
+    noteUse(sessionId);
     if (SessionController *c = m_controllers.value(sessionId))
         return c;
     auto *c = new SessionController(sessionId, this);
-    connect(c, &SessionController::eventEmitted, this, &SessionManager::sessionEvent);
+    connect(c, &SessionController::eventEmitted, this,
+            [this](const QString &id, const QString &name, const QJsonObject &payload) {
+                noteUse(id);
+                Q_EMIT sessionEvent(id, name, payload);
+            });
     connect(c, &SessionController::stateChanged, this, [this, sessionId]() { Q_EMIT sessionStateChanged(sessionId); });
     m_controllers.insert(sessionId, c);
+    if (m_controllers.size() > m_settings.maxIdleSessions)
+        QTimer::singleShot(0, this, &SessionManager::unloadIdleSessions);
     return c;
+}
+
+void SessionManager::hold(const QString &sessionId, QObject *holder)
+{
+    QList<QPointer<QObject>> &holders = m_holders[sessionId];
+    if (!holders.contains(holder))
+        holders.append(holder);
+}
+
+void SessionManager::release(const QString &sessionId, QObject *holder)
+{
+    const auto it = m_holders.find(sessionId);
+    if (it == m_holders.end())
+        return;
+    it->removeAll(holder);
+    if (it->isEmpty())
+        m_holders.erase(it);
+    noteUse(sessionId); // unloaded after the idle time from now, not at once
+}
+
+bool SessionManager::isHeld(const QString &sessionId)
+{
+    const auto it = m_holders.find(sessionId);
+    if (it == m_holders.end())
+        return false;
+    it->removeAll(nullptr); // holders that were destroyed
+    if (!it->isEmpty())
+        return true;
+    m_holders.erase(it);
+    return false;
+}
+
+void SessionManager::unload(const QString &sessionId)
+{
+    SessionController *c = m_controllers.take(sessionId);
+    m_lastUse.remove(sessionId);
+    if (!c)
+        return;
+    // Nobody may hear from it again; it is deleted once the current call stack (maybe its own) is done.
+    c->disconnect(this);
+    c->deleteLater();
+}
+
+void SessionManager::unloadIdleSessions()
+{
+    const qint64 now = m_clock.elapsed();
+    QList<QPair<Use, QString>> idle;
+    for (auto it = m_controllers.cbegin(); it != m_controllers.cend(); ++it) {
+        if (it.value()->isUnloadable() && !isHeld(it.key()))
+            idle.append({m_lastUse.value(it.key()), it.key()});
+    }
+    std::sort(idle.begin(), idle.end(), [](const auto &a, const auto &b) { return a.first.serial < b.first.serial; });
+    const qsizetype overLimit = idle.size() - m_settings.maxIdleSessions;
+    for (qsizetype i = 0; i < idle.size(); ++i) {
+        if (i < overLimit || now - idle[i].first.at >= m_settings.unloadIdleAfterMs)
+            unload(idle[i].second);
+    }
 }
 
 QList<store::SessionRecord> SessionManager::listSessions(int limit) const
@@ -147,6 +222,7 @@ bool SessionManager::deleteSession(const QString &sessionId)
             c->abort();
         c->deleteLater();
     }
+    m_lastUse.remove(sessionId);
     const bool ok = m_store->deleteSession(sessionId);
     if (ok)
         Q_EMIT sessionsChanged();

@@ -5,9 +5,12 @@
 #include "hermes/AgentEndpoint.h"
 #include "store/StoreTypes.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
+#include <QTimer>
 
 class QNetworkAccessManager;
 
@@ -31,7 +34,7 @@ public:
 
     store::SessionStore *store() const { return m_store; }
     const ChatSettings &settings() const { return m_settings; }
-    void setSettings(const ChatSettings &settings) { m_settings = settings; }
+    void setSettings(const ChatSettings &settings);
 
     // --- agents, one per profile name
     void setAgent(const hermes::AgentEndpoint &endpoint);
@@ -46,6 +49,15 @@ public:
     // --- sessions
     SessionController *controller(const QString &sessionId);      // loads or creates (in memory)
     SessionController *existingController(const QString &sessionId) const;
+    // A front end that keeps a controller pointer across event-loop turns (the window's open session, the
+    // CLI) holds it, so it is never unloaded; the hold ends with release() or when `holder` is destroyed.
+    // Everyone else asks controller() each time: idle sessions are unloaded (ChatSettings) and reload
+    // from the store on their next use.
+    void hold(const QString &sessionId, QObject *holder);
+    void release(const QString &sessionId, QObject *holder);
+    int loadedSessions() const { return int(m_controllers.size()); }
+    // Unloads what may be unloaded now (also runs on a timer).
+    void unloadIdleSessions();
     QList<store::SessionRecord> listSessions(int limit = -1) const;
     bool renameSession(const QString &sessionId, const QString &title);
     bool setPinned(const QString &sessionId, bool pinned);
@@ -66,6 +78,9 @@ Q_SIGNALS:
 private:
     friend class SessionController;
     void noteSessionActivity();
+    void noteUse(const QString &sessionId) { m_lastUse.insert(sessionId, {m_clock.elapsed(), ++m_useSerial}); }
+    bool isHeld(const QString &sessionId);
+    void unload(const QString &sessionId);
 
     store::SessionStore *m_store;
     QNetworkAccessManager *m_nam;
@@ -73,6 +88,16 @@ private:
     QHash<QString, hermes::HermesClient *> m_clients;
     QString m_defaultProfile = QStringLiteral("default");
     QHash<QString, SessionController *> m_controllers;
+    QHash<QString, QList<QPointer<QObject>>> m_holders;
+    struct Use
+    {
+        qint64 at = 0;      // m_clock time of the last command or event
+        quint64 serial = 0; // orders uses within one millisecond
+    };
+    QHash<QString, Use> m_lastUse;
+    quint64 m_useSerial = 0;
+    QElapsedTimer m_clock;
+    QTimer m_unloadTimer;
 };
 
 } // namespace caduceus::chat
