@@ -1,12 +1,11 @@
 #include "webui/SessionsApi.h"
 
+#include "chat/SessionExporter.h"
 #include "chat/SessionManager.h"
 #include "store/SessionStore.h"
 #include "webui/ContentTypes.h"
-#include "webui/SessionExport.h"
 #include "webui/SessionJson.h"
 
-#include <QDateTime>
 #include <QJsonArray>
 #include <QSet>
 
@@ -207,22 +206,25 @@ void SessionsApi::exportSession(const ApiRequest &request, const QString &sessio
         request.error(400, invalidIdMessage());
         return;
     }
-    const auto mode = SessionExport::parseMode(request.query(QStringLiteral("mode")));
-    const auto format = SessionExport::parseFormat(request.query(QStringLiteral("ext")));
-    if (!mode || !format) {
-        request.error(400, QStringLiteral("Use mode=full|compressed and ext=json|txt"));
+    // The web UI's names (mode, ext), with the same exporter as the window's "Export…".
+    const QString modeName = request.query(QStringLiteral("mode"));
+    const QString extName = request.query(QStringLiteral("ext"));
+    const auto view = chat::SessionExporter::viewFromName(modeName.isEmpty() ? QStringLiteral("full") : modeName);
+    const auto format = chat::SessionExporter::formatFromName(extName.isEmpty() ? QStringLiteral("json") : extName);
+    if (!view || !format) {
+        request.error(400, QStringLiteral("Use mode=full|compressed and ext=json|txt|md"));
         return;
     }
-    const auto session = m_manager->store()->session(sessionId);
-    if (!session) {
+    if (!m_manager->store()->session(sessionId)) {
         request.error(404, QStringLiteral("Session not found"));
         return;
     }
-    const SessionExport::File file = SessionExport::build(
-        SessionJson::summary(*session, SessionJson::isActive(m_manager, sessionId)),
-        SessionJson::transcript(m_manager, sessionId), m_manager->store()->latestSnapshot(sessionId), *mode,
-        *format, double(QDateTime::currentMSecsSinceEpoch()) / 1000.0);
-    request.send(200, file.contentType, file.body,
+    const chat::SessionExporter::Result file = chat::SessionExporter(m_manager).exportSession(sessionId, *format, *view);
+    if (!file.ok) {
+        request.error(500, file.error);
+        return;
+    }
+    request.send(200, file.mimeType.toUtf8(), file.data,
                  {{"Content-Disposition", ContentTypes::contentDisposition(file.fileName)}});
 }
 

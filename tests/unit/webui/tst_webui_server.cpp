@@ -410,7 +410,9 @@ private Q_SLOTS:
                       .arg(WebUiFixture::Token),
                   false);
         QCOMPARE(json.status, 200);
-        QVERIFY(json.header("Content-Disposition").startsWith("attachment; filename=\"Trip_ plans.json\""));
+        const QByteArray disposition = json.header("Content-Disposition");
+        QVERIFY2(disposition.startsWith("attachment; filename=\"trip-plans") && disposition.contains(".json\""),
+                 disposition.constData());
         const QJsonObject session = json.json().value(QStringLiteral("session")).toObject();
         QCOMPARE(session.value(QStringLiteral("messages")).toArray(),
                  f.get(QStringLiteral("/api/hermes/sessions/ex"))
@@ -425,7 +427,7 @@ private Q_SLOTS:
         QVERIFY(txt.header("Content-Type").startsWith("text/plain"));
         const QString text = QString::fromUtf8(txt.body);
         QVERIFY(text.startsWith(QStringLiteral("# Trip: plans\n")));
-        QVERIFY(text.contains(QStringLiteral("[user] 2023-11-14T22:13:16Z\nfirst question")));
+        QVERIFY(text.contains(QStringLiteral("[user] 2023-11-14T22:13:16Z\n\nfirst question")));
         QVERIFY(text.indexOf(QStringLiteral("second answer")) > text.indexOf(QStringLiteral("first answer")));
 
         store::CompressionSnapshot snapshot;
