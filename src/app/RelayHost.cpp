@@ -48,13 +48,19 @@ void RelayHost::start(const QHostAddress &bind, quint16 port, std::function<void
         return;
     }
     m_runtime->secrets()->read(kRelayTokenKey, [this, bind, port, done](const QString &value, const QString &error) {
-        if (!error.isEmpty())
-            qWarning("caduceus: could not read the relay token from the keychain: %s", qPrintable(error));
         m_token = value.toUtf8().trimmed();
         if (m_token.isEmpty()) {
             m_token = generateToken();
             m_generated = true;
-            m_runtime->secrets()->write(kRelayTokenKey, QString::fromLatin1(m_token));
+            if (error.isEmpty()) {
+                m_runtime->secrets()->write(kRelayTokenKey, QString::fromLatin1(m_token));
+            } else {
+                // A token may well be stored but unreadable right now (locked keychain): keep it, and use a
+                // token for this run only.
+                qWarning("caduceus: could not read the relay token from the keychain (%s); using a new token "
+                         "until Caduceus stops",
+                         qPrintable(error));
+            }
         }
         listen(bind, port, done);
     });
