@@ -242,6 +242,8 @@ if os.path.exists(soak):
     w(f'| turns sent / runs completed / aborted / failed | {s["runsStarted"]} / {s["runsCompleted"]} / {s["runsAborted"]} / {s["runsFailed"]} |')
     w(f'| inputs queued / cancelled from the queue | {s["queued"]} / {s["queueCancels"]} |')
     w(f'| client reconnects | {s["reconnects"]} |')
+    if st.get('turnsPerSession'):
+        w(f'| chats replaced after {st["turnsPerSession"]} turns: left in the history / deleted | {s.get("sessionsLeft", 0)} / {s["sessionsDeleted"]} |')
     w(f'| deliveries checked delta by delta | {s["checkedDeliveries"]} ({s["deltasChecked"]:,} characters) |')
     w(f'| **lost or duplicated events** | **{s["lostOrDuplicated"]}** (missing ends {s["missingEnds"]}, duplicated ends {s["duplicateEnds"]}) |')
     w(f'| errors | relay.error {s["relayErrors"]}, failed acks {s["failedAcks"]}, connect errors {s["connectErrors"]}, unexpected drops {s["unexpectedDisconnects"]} |')

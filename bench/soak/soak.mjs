@@ -23,9 +23,11 @@ const settings = {
   abortChance: Number(process.env.SOAK_ABORT ?? 0.15), // per run
   queueChance: Number(process.env.SOAK_QUEUE ?? 0.3), // per run: queue 1-3 more inputs, cancel some
   reconnectPerMinute: Number(process.env.SOAK_RECONNECTS ?? 2), // per client
-  // After this many turns a chat is deleted (REST) and its clients move to a new one, as users start new
-  // chats: memory then shows what each run costs, not how long the 50 transcripts have grown. 0: never.
+  // After this many turns the clients of a chat move to a new one, as users start new chats (0: never). The
+  // old chat is left in the history (SOAK_ROTATE=leave: the relay must unload it once idle) or deleted
+  // through REST (SOAK_ROTATE=delete).
   turnsPerSession: Number(process.env.SOAK_TURNS_PER_SESSION ?? 25),
+  rotate: process.env.SOAK_ROTATE ?? "leave",
   seed: Number(process.env.SOAK_SEED ?? 1),
 };
 const caduceusPath = process.env.CADUCEUS;
@@ -99,6 +101,7 @@ const stats = {
   failedAcks: 0,
   acksLostToReconnects: 0, // the client itself dropped its connection while waiting: not the relay's fault
   sessionsDeleted: 0,
+  sessionsLeft: 0,
   connectErrors: 0,
   unexpectedDisconnects: 0,
   examples: [],
@@ -328,15 +331,19 @@ class Session {
   }
 
   async rotate() {
-    const response = await fetch(`${this.relayUrl}/api/hermes/sessions/${encodeURIComponent(this.id)}`, {
-      method: "DELETE",
-      headers: { Authorization: `Bearer ${TOKEN}` },
-    }).catch((error) => ({ ok: false, statusText: error.message }));
-    if (!response.ok) {
-      stats.failedAcks++;
-      noteProblem("delete session", `${this.id}: ${response.status ?? ""} ${response.statusText}`);
+    if (settings.rotate === "delete") {
+      const response = await fetch(`${this.relayUrl}/api/hermes/sessions/${encodeURIComponent(this.id)}`, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      }).catch((error) => ({ ok: false, statusText: error.message }));
+      if (!response.ok) {
+        stats.failedAcks++;
+        noteProblem("delete session", `${this.id}: ${response.status ?? ""} ${response.statusText}`);
+      } else {
+        stats.sessionsDeleted++;
+      }
     } else {
-      stats.sessionsDeleted++;
+      stats.sessionsLeft++;
     }
     this.generation = (this.generation ?? 0) + 1;
     this.id = `${this.base}-${this.generation}`;
@@ -430,7 +437,7 @@ async function main() {
   row("missing / duplicated run ends", `${stats.missingEnds} / ${stats.duplicateEnds}`);
   row("relay.error / failed acks", `${stats.relayErrors} / ${stats.failedAcks}`);
   row("acks lost to own reconnects", stats.acksLostToReconnects);
-  row("chats deleted and replaced", stats.sessionsDeleted);
+  row("chats replaced (left / deleted)", `${stats.sessionsLeft} / ${stats.sessionsDeleted}`);
   row("connect errors / unexpected drops", `${stats.connectErrors} / ${stats.unexpectedDisconnects}`);
   row("relay RSS MiB start/warm/end/peak", `${summary.rss.start.toFixed(1)} / ${afterWarmUp.toFixed(1)} / ${atEnd.toFixed(1)} / ${peak.toFixed(1)}`);
   row("RSS growth after warm-up", `${growthPercent.toFixed(1)} %`);
