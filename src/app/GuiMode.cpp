@@ -38,6 +38,10 @@ void chooseSceneGraphBackend()
                                         ? QStringLiteral("no GPU, or as set")
                                         : QStringLiteral("OpenGL was ") + facts.seenRenderer);
         QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        // Nothing paces the software renderer but the platform's update timer, 5 ms by default: while
+        // a spinner turns, that is ~150 frames a second drawn on the GUI thread. One per display frame.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_UPDATE_IDLE_TIME"))
+            qputenv("QT_QPA_UPDATE_IDLE_TIME", "16");
     }
 }
 
