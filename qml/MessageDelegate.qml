@@ -84,7 +84,11 @@ Item {
         const now = new Date();
         const sameDay = date.toDateString() === now.toDateString();
         const time = Qt.formatTime(date, Qt.locale().timeFormat(Locale.ShortFormat));
-        return sameDay ? time : Qt.formatDate(date, "d MMM") + " " + time;
+        if (sameDay)
+            return time;
+        // An older year is part of the date, or "15 Nov" reads as this November.
+        const day = date.getFullYear() === now.getFullYear() ? "d MMM" : "d MMM yyyy";
+        return Qt.formatDate(date, day) + " " + time;
     }
 
     implicitHeight: loader.implicitHeight + 2 * verticalPadding

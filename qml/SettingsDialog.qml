@@ -118,6 +118,12 @@ Dialog {
                 Layout.preferredHeight: 90
                 wrapMode: TextEdit.Wrap
                 placeholderText: qsTr("Instructions added to every run")
+                // Basic's TextArea has no frame: draw the one its TextFields have, or the field is invisible.
+                background: Rectangle {
+                    color: promptArea.palette.base
+                    border.width: promptArea.activeFocus ? 2 : 1
+                    border.color: promptArea.activeFocus ? promptArea.palette.highlight : promptArea.palette.mid
+                }
                 Accessible.name: qsTr("System prompt")
                 onEditingFinished: Backend.setSetting("chat/systemPrompt", text)
             }
@@ -162,6 +168,36 @@ Dialog {
                     onActivated: index => Translations.setChoice(model[index].code)
                     Accessible.name: qsTr("Language")
                 }
+            }
+
+            RowLayout {
+                spacing: Theme.spacingS
+                Label { text: qsTr("Rendering"); color: Theme.textMuted }
+                ComboBox {
+                    objectName: "rendererBox"
+                    model: [qsTr("Automatic"), qsTr("Graphics card (OpenGL)"), qsTr("Software")]
+                    readonly property var modes: ["auto", "gpu", "software"]
+                    currentIndex: Math.max(0, modes.indexOf(Backend.setting("ui/renderer", "auto")))
+                    onActivated: index => Backend.setSetting("ui/renderer", modes[index])
+                    Accessible.name: qsTr("Rendering")
+                }
+            }
+            Hint {
+                text: qsTr("Automatic draws in software when the computer has no graphics card, which is faster "
+                           + "and uses less memory there. Takes effect at the next start.")
+            }
+
+            SectionTitle { text: qsTr("Notifications") }
+            Switch {
+                objectName: "notificationsSwitch"
+                text: qsTr("Desktop notifications")
+                checked: String(Backend.setting("ui/notifications", true)) !== "false"
+                onToggled: Backend.setSetting("ui/notifications", checked)
+                Accessible.name: qsTr("Desktop notifications")
+            }
+            Hint {
+                text: qsTr("While the window is in the background, an approval request or a finished or failed run "
+                           + "shows a notification; clicking it opens that chat.")
             }
 
             SectionTitle { text: qsTr("Web UI relay") }

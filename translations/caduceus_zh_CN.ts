@@ -340,6 +340,33 @@
     </message>
 </context>
 <context>
+    <name>DesktopNotifier</name>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Hermes could not finish</source>
+        <translation>Hermes 未能完成</translation>
+    </message>
+    <message>
+        <source>Hermes has answered</source>
+        <translation>Hermes 已回答</translation>
+    </message>
+    <message>
+        <source>The run in &quot;%1&quot; failed.</source>
+        <translation>“%1”中的运行失败了。</translation>
+    </message>
+    <message>
+        <source>Hermes asks for approval</source>
+        <translation>Hermes 请求批准</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>ErrorRow</name>
     <message>
         <source>Something went wrong</source>
@@ -738,6 +765,38 @@ Your chats appear here.</source>
         <source>About Caduceus…</source>
         <translation>关于 Caduceus…</translation>
     </message>
+    <message>
+        <source>Rendering</source>
+        <translation>渲染</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Graphics card (OpenGL)</source>
+        <translation>显卡（OpenGL）</translation>
+    </message>
+    <message>
+        <source>Software</source>
+        <translation>软件</translation>
+    </message>
+    <message>
+        <source>Automatic draws in software when the computer has no graphics card, which is faster and uses less memory there. Takes effect at the next start.</source>
+        <translation>选择“自动”时，若电脑没有显卡则用软件绘制，这样更快、占用内存更少。下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Desktop notifications</source>
+        <translation>桌面通知</translation>
+    </message>
+    <message>
+        <source>While the window is in the background, an approval request or a finished or failed run shows a notification; clicking it opens that chat.</source>
+        <translation>窗口在后台时，批准请求以及完成或失败的运行会显示通知；点击通知即可打开对应的对话。</translation>
+    </message>
 </context>
 <context>
     <name>Spinner</name>
@@ -804,6 +863,25 @@ Your chats appear here.</source>
         <translation>
             <numerusform>显示全部 %Ln 个字符</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Hide Caduceus</source>
+        <translation>隐藏 Caduceus</translation>
+    </message>
+    <message>
+        <source>Show Caduceus</source>
+        <translation>显示 Caduceus</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Desktop window benchmark (issue 5). Uses the build's binaries; runs under Xvfb; prints a table.
 #   cold start to first frame · idle RSS · open a 10 000-message session (first paint, RSS) ·
-#   stream a 16 000-character answer with code blocks at 200 deltas/s (worst and p99 GUI-thread stall)
+#   stream a 16 000-character answer with code blocks at 200 deltas/s (worst and p99 GUI-thread stall),
+#   each with the renderer the window chooses and with OpenGL forced. Figures: bench/gui/README.md
 # usage: bench/gui/run.sh [build dir]   (default ./build)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +15,10 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export CADUCEUS_NO_KEYCHAIN=1 HERMES_HOME="$work/no-hermes" QT_QPA_PLATFORM=xcb
 
 # One measured start of the window: $1 = name, $2 = data dir, $3 = what to type ("" = nothing).
+# $renderer: "auto" (the window's own choice) or "opengl" (forced through QSG_RHI_BACKEND).
 measure() {
-    local name=$1 data=$2 prompt=$3
+    local name=$1-$renderer data=$2 prompt=$3
+    if [ "$renderer" = opengl ]; then export QSG_RHI_BACKEND=opengl; else unset QSG_RHI_BACKEND; fi
     export CADUCEUS_DATA_DIR="$data" CADUCEUS_PERF_LOG="$work/$name.jsonl" XDG_CONFIG_HOME="$data/config"
     rm -f "$CADUCEUS_PERF_LOG"
     SMOKE_PROMPT="$prompt" xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
@@ -35,11 +38,10 @@ for l in open('$1'):
     if r.get('event')=='$2': print(r.get('$3')); break"
 }
 
-# 1. cold start with one short session
+renderer=auto
 mkdir -p "$work/short"
 measure warmup "$work/short" ""  # first start creates the database (not measured)
-measure short "$work/short" ""
-# 2. a 10 000-message session, opened at start (it is the last session)
+# a 10 000-message session, opened at start (it is the last session)
 mkdir -p "$work/long/config/Caduceus"
 for f in "$work"/short/caduceus.db*; do cp "$f" "$work/long/"; done
 python3 - "$work/long/caduceus.db" <<'PY'
@@ -59,21 +61,44 @@ db.executemany("insert into messages(session_id,role,content,timestamp) values(?
 db.commit()
 PY
 printf '[window]\nlastSession=long10k\n' > "$work/long/config/Caduceus/Caduceus.conf"
-measure long "$work/long" ""
-# 3. streaming: 16 000 characters with code blocks at 200 deltas/s (5 ms apart) into a new session
-mkdir -p "$work/stream"
-measure stream-warmup "$work/stream" ""
-measure stream "$work/stream" "sim:long sim:chars=16000 sim:delay=5"
-
-printf '\n%-52s %12s %10s\n' "measure" "value" "target"
-printf '%-52s %12s %10s\n' "----------------------------------------------------" "------------" "----------"
-printf '%-52s %9.0f ms %10s\n' "cold start to first frame (one short session)" "$(field $work/short.jsonl first_frame ms)" "< 500 ms"
-printf '%-52s %9.1f MB %10s\n' "RSS idle, one short session" "$(echo "$(field $work/short.jsonl idle rss_kb) / 1024" | bc -l)" "< 80 MB"
-printf '%-52s %9.0f ms %10s\n' "open a 10 000-message session: start to first paint" "$(field $work/long.jsonl first_frame ms)" "< 200 ms*"
-printf '%-52s %9.1f MB %10s\n' "RSS with the 10 000-message session open" "$(echo "$(field $work/long.jsonl idle rss_kb) / 1024" | bc -l)" "< 120 MB"
-printf '%-52s %9.2f ms %10s\n' "streaming 16k chars @200 deltas/s: worst GUI stall" "$(field $work/stream.jsonl streaming gui_stall_worst_ms)" "< 8 ms"
-printf '%-52s %9.2f ms %10s\n' "streaming: p99 GUI stall" "$(field $work/stream.jsonl streaming gui_stall_p99_ms)" ""
-printf '%-52s %9.2f ms %10s\n' "streaming: p99 frame interval" "$(field $work/stream.jsonl streaming frame_interval_p99_ms)" ""
+for renderer in auto opengl; do
+    # 1. cold start with one short session
+    measure short "$work/short" ""
+    # 2. the 10 000-message session
+    measure long "$work/long" ""
+    # 3. streaming: 16 000 characters with code blocks at 200 deltas/s (5 ms apart) into a new session
+    mkdir -p "$work/stream-$renderer"
+    measure stream-warmup "$work/stream-$renderer" ""
+    measure stream "$work/stream-$renderer" "sim:long sim:chars=16000 sim:delay=5"
+done
+mb() { echo "$1 / 1024" | bc -l; }
+row() { # row <label> <format> <value auto> <value opengl> <target>
+    printf "%-52s $2 $2 %10s\n" "$1" "$3" "$4" "$5"
+}
+values() { # values <file stem> <event> <key>: one value per renderer
+    for r in auto opengl; do field "$work/$1-$r.jsonl" "$2" "$3"; done
+}
+printf '\n%-52s %12s %12s %10s\n' "measure" "automatic" "OpenGL" "target"
+printf '%-52s %12s %12s %10s\n' "----------------------------------------------------" "------------" "------------" "----------"
+read -r a g < <(values short first_frame ms | xargs)
+row "cold start to first frame (one short session)" "%9.0f ms" "$a" "$g" "< 500 ms"
+read -r a g < <(values short idle rss_kb | xargs)
+row "RSS idle, one short session" "%9.1f MB" "$(mb $a)" "$(mb $g)" "< 80 MB"
+read -r la lg < <(values long first_frame ms | xargs)
+row "open a 10 000-message session: start to first paint" "%9.0f ms" "$la" "$lg" ""
+read -r a g < <(values short first_frame ms | xargs)
+row "  the session's own cost (minus the cold start)" "%9.0f ms" "$(echo "$la - $a" | bc -l)" "$(echo "$lg - $g" | bc -l)" "< 200 ms"
+read -r a g < <(values long idle rss_kb | xargs)
+row "RSS with the 10 000-message session open" "%9.1f MB" "$(mb $a)" "$(mb $g)" "< 120 MB"
+read -r a g < <(values stream streaming gui_stall_worst_ms | xargs)
+row "streaming 16k chars @200 deltas/s: worst GUI stall" "%9.2f ms" "$a" "$g" "< 8 ms"
+read -r a g < <(values stream streaming gui_stall_p99_ms | xargs)
+row "streaming: p99 GUI stall" "%9.2f ms" "$a" "$g" ""
+read -r a g < <(values stream streaming frame_interval_p99_ms | xargs)
+row "streaming: p99 frame interval" "%9.2f ms" "$a" "$g" ""
+read -r a g < <(values stream streaming frames | xargs)
+row "streaming: frames drawn" "%12.0f" "$a" "$g" ""
 echo
-echo "* the 10 000-message figure is the whole program start with that session open; subtract the cold start"
-echo "  above for the cost of the session itself. Software rendering (Xvfb, llvmpipe) on this machine."
+echo "automatic: the renderer the window picks itself (Qt Quick's software renderer when OpenGL would be a"
+echo "software rasteriser such as llvmpipe, as under Xvfb); OpenGL: forced with QSG_RHI_BACKEND=opengl."
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

@@ -1,33 +1,97 @@
 #include "GuiMode.h"
 
 #include "ChatBackend.h"
+#include "DesktopNotifier.h"
 #include "GuiOptions.h"
 #include "PerfProbe.h"
+#include "RendererChoice.h"
 #include "SignalWatcher.h"
 #include "Translations.h"
+#include "TrayIcon.h"
 #include "chat/SessionManager.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
+#include <QLoggingCategory>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QTextStream>
 #include <QtQml/qqmlextensionplugin.h>
+#if QT_CONFIG(opengl)
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#endif
 
 Q_IMPORT_QML_PLUGIN(CaduceusPlugin)
+Q_LOGGING_CATEGORY(lcGui, "caduceus.gui")
+
+namespace {
+
+void chooseSceneGraphBackend()
+{
+    const RendererChoice::Facts facts = RendererChoice::currentFacts();
+    if (RendererChoice::choose(facts) == RendererChoice::Backend::Software) {
+        qCInfo(lcGui).noquote() << "drawing with Qt Quick's software renderer:"
+                                << (facts.seenRenderer.isEmpty()
+                                        ? QStringLiteral("no GPU, or as set")
+                                        : QStringLiteral("OpenGL was ") + facts.seenRenderer);
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        // Nothing paces the software renderer but the platform's update timer, 5 ms by default: while
+        // a spinner turns, that is ~150 frames a second drawn on the GUI thread. One per display frame.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_UPDATE_IDLE_TIME"))
+            qputenv("QT_QPA_UPDATE_IDLE_TIME", "16");
+    }
+}
+
+// When the window draws with OpenGL, remember which renderer that was: if it is a software rasteriser,
+// the next start uses Qt Quick's software renderer instead (RendererChoice).
+void rememberGlRenderer(QQuickWindow *window)
+{
+#if QT_CONFIG(opengl)
+    if (QQuickWindow::graphicsApi() != QSGRendererInterface::OpenGL)
+        return;
+    QObject::connect(
+        window, &QQuickWindow::beforeRendering, window,
+        [window]() {
+            // The render thread, with the window's context current.
+            const auto *context = QOpenGLContext::currentContext();
+            const auto *name =
+                context ? reinterpret_cast<const char *>(context->functions()->glGetString(GL_RENDERER))
+                        : nullptr;
+            const QString renderer = QString::fromLatin1(name ? name : "");
+            QMetaObject::invokeMethod(
+                window,
+                [renderer]() {
+                    QSettings settings;
+                    settings.setValue(RendererChoice::kSeenRendererKey, renderer);
+                    settings.setValue(RendererChoice::kSeenDevicesKey, RendererChoice::currentDevices());
+                },
+                Qt::QueuedConnection);
+        },
+        static_cast<Qt::ConnectionType>(Qt::DirectConnection | Qt::SingleShotConnection));
+#else
+    Q_UNUSED(window)
+#endif
+}
+
+} // namespace
 
 bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
 {
     QQuickStyle::setStyle(QStringLiteral("Basic"));
+    chooseSceneGraphBackend();
     auto *backend = new ChatBackend(runtime, runtime);
     if (!options.startupNotice.isEmpty())
         backend->setNotice(options.startupNotice);
     qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Backend", backend);
-    qmlRegisterUncreatableType<ChatModel>("Caduceus.App", 1, 0, "ChatModel", QStringLiteral("Use Backend.chat"));
+    qmlRegisterUncreatableType<ChatModel>("Caduceus.App", 1, 0, "ChatModel",
+                                          QStringLiteral("Use Backend.chat"));
     qmlRegisterUncreatableType<SessionListModel>("Caduceus.App", 1, 0, "SessionListModel",
                                                  QStringLiteral("Use Backend.sessions"));
-    qmlRegisterUncreatableType<QueueModel>("Caduceus.App", 1, 0, "QueueModel", QStringLiteral("Use Backend.queue"));
+    qmlRegisterUncreatableType<QueueModel>("Caduceus.App", 1, 0, "QueueModel",
+                                           QStringLiteral("Use Backend.queue"));
     qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Translations", Translations::instance());
     QGuiApplication::setDesktopFileName(QStringLiteral(CADUCEUS_APP_ID)); // Wayland: match the .desktop file
 
@@ -48,10 +112,23 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
                          [probe](const QString &, const QString &name, const QJsonObject &) {
                              if (name == QLatin1String("run.started"))
                                  probe->streamingStarted();
-                             else if (name == QLatin1String("run.completed") || name == QLatin1String("run.failed") ||
+                             else if (name == QLatin1String("run.completed") ||
+                                      name == QLatin1String("run.failed") ||
                                       name == QLatin1String("abort.completed"))
                                  probe->streamingFinished();
                          });
+    }
+    if (auto *window = qobject_cast<QQuickWindow *>(engine->rootObjects().constFirst())) {
+        auto *notifier = new DesktopNotifier(
+            [backend]() { return backend->setting(DesktopNotifier::kSettingKey, true).toBool(); }, runtime);
+        notifier->setWindowActive(window->isActive());
+        QObject::connect(window, &QWindow::activeChanged, notifier,
+                         [notifier, window]() { notifier->setWindowActive(window->isActive()); });
+        QObject::connect(backend, &ChatBackend::runFinished, notifier, &DesktopNotifier::runFinished);
+        QObject::connect(backend, &ChatBackend::approvalRequested, notifier,
+                         &DesktopNotifier::approvalRequested);
+        new TrayIcon(window, backend, notifier, runtime);
+        rememberGlRenderer(window);
     }
     // SIGINT/SIGTERM close the window like the user would: streamed text is flushed and the Demo agent stops.
     auto *watcher = new SignalWatcher(runtime);

@@ -12,7 +12,7 @@
 #ifdef CADUCEUS_WITH_GUI
 #include "GuiMode.h"
 #include "GuiOptions.h"
-#include <QGuiApplication>
+#include <QApplication>
 #endif
 
 #include <QCommandLineParser>
@@ -80,7 +80,7 @@ int listSessions(AppRuntime &runtime)
     return 0;
 }
 
-// The window needs a QGuiApplication; terminal and relay modes must run without a display.
+// The window needs a QApplication (the tray icon and its menu are widgets); terminal and relay modes must run without a display.
 bool wantsWindow(int argc, char **argv)
 {
 #ifdef CADUCEUS_WITH_GUI
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     }
 #endif
     std::unique_ptr<QCoreApplication> application = wantsWindow(argc, argv)
-                                                        ? std::make_unique<QGuiApplication>(argc, argv)
+                                                        ? std::make_unique<QApplication>(argc, argv)
                                                         : std::make_unique<QCoreApplication>(argc, argv);
 #else
     auto application = std::make_unique<QCoreApplication>(argc, argv);

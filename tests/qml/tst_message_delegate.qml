@@ -124,5 +124,16 @@ Item {
             delegate.timestamp = "not a date";
             compare(delegate.timeText, "");
         }
+
+        function test_olderYearsShowTheYear() {
+            const lastYear = new Date();
+            lastYear.setFullYear(lastYear.getFullYear() - 1);
+            delegate.timestamp = lastYear.getTime();
+            verify(delegate.timeText.indexOf(String(lastYear.getFullYear())) >= 0, delegate.timeText);
+            const earlierToday = new Date();
+            earlierToday.setHours(0, 1, 0, 0);
+            delegate.timestamp = earlierToday.getTime();
+            verify(delegate.timeText.indexOf(String(earlierToday.getFullYear())) < 0, delegate.timeText);
+        }
     }
 }
