@@ -171,6 +171,20 @@ QByteArray SocketPacket::encode() const
     return out;
 }
 
+QByteArray SocketPacket::encodeEvent(const QString &nsp, const QString &name, QByteArrayView argumentJson)
+{
+    const QByteArray quotedName = serializeJsonValue(name);
+    QByteArray out;
+    out.reserve(nsp.size() + quotedName.size() + argumentJson.size() + 5);
+    out.append(char('0' + static_cast<int>(SocketPacketType::Event)));
+    if (!nsp.isEmpty() && nsp != QLatin1String("/")) {
+        out.append(nsp.toUtf8());
+        out.append(',');
+    }
+    out.append('[').append(quotedName).append(',').append(argumentJson).append(']');
+    return out;
+}
+
 Decoded<SocketPacket> SocketPacket::decode(const QByteArray &text, const SocketPacketLimits &limits)
 {
     if (text.isEmpty())

@@ -74,8 +74,21 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
         return;
     QJsonArray values = args.values;
     values.prepend(event);
-    const QByteArray text =
-        SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode();
+    broadcastEncoded(targets, SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode(),
+                     args.binaries);
+}
+
+void SocketServer::emitJsonToRoom(const QString &nsp, const QString &room, const QString &event,
+                                  QByteArrayView argumentJson)
+{
+    const QList<Socket *> targets = socketsInRoom(nsp, room);
+    if (!targets.isEmpty())
+        broadcastEncoded(targets, SocketPacket::encodeEvent(nsp, event, argumentJson), {});
+}
+
+void SocketServer::broadcastEncoded(const QList<Socket *> &targets, const QByteArray &text,
+                                    const QList<QByteArray> &binaries)
+{
     // Sending may end a slow client's connection, which edits the room: iterate over guarded copies.
     QList<QPointer<Socket>> guarded;
     guarded.reserve(targets.size());
@@ -83,7 +96,7 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
         guarded.append(socket);
     for (const QPointer<Socket> &socket : std::as_const(guarded)) {
         if (socket && socket->isConnected() && socket->m_connection)
-            socket->m_connection->sendEncoded(text, args.binaries);
+            socket->m_connection->sendEncoded(text, binaries);
     }
 }
 

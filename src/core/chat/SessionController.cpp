@@ -300,11 +300,31 @@ void SessionController::emitUsage()
 // ---------------------------------------------------------------------------------------------------
 // Events to front ends
 
-void SessionController::emitEvent(const QString &name, QJsonObject payload)
+void SessionController::emitEvent(const QString &name, QJsonObject payload, const QByteArray &upstreamJson)
 {
+    // An agent event keeps its own JSON text with session_id added at the end of the object, so that the
+    // relay sends it without encoding every delta again. upstreamJson holds one object that names itself.
+    QByteArray json;
+    if (!upstreamJson.isEmpty() && !payload.contains(QLatin1String("session_id"))) {
+        if (m_sessionIdJson.isEmpty()) {
+            const QByteArray quoted = QJsonDocument(QJsonArray{m_sessionId}).toJson(QJsonDocument::Compact);
+            m_sessionIdJson = quoted.mid(1, quoted.size() - 2);
+        }
+        const qsizetype end = upstreamJson.lastIndexOf('}');
+        json.reserve(upstreamJson.size() + m_sessionIdJson.size() + 16);
+        json.append(upstreamJson.constData(), end);
+        json.append(",\"session_id\":").append(m_sessionIdJson).append('}');
+    }
     payload.insert(QStringLiteral("session_id"), m_sessionId);
     payload.insert(QStringLiteral("event"), name);
-    Q_EMIT eventEmitted(m_sessionId, name, payload);
+    Q_EMIT eventEmitted(m_sessionId, name, payload, json);
+}
+
+void SessionController::setEventFlowPaused(bool paused)
+{
+    m_eventFlowPaused = paused;
+    if (m_run && m_run->stream)
+        m_run->stream->setPaused(paused);
 }
 
 void SessionController::rememberState(const QString &name, const QJsonObject &payload, bool replaceSameName)
@@ -688,6 +708,7 @@ void SessionController::onRunStarted(const ApiResult &result)
     connect(m_run->stream, &hermes::RunEventStream::eventReceived, this, &SessionController::onRunEvent);
     connect(m_run->stream, &hermes::RunEventStream::finished, this, &SessionController::onRunFinished);
     connect(m_run->stream, &hermes::RunEventStream::failed, this, &SessionController::onRunFailed);
+    m_run->stream->setPaused(m_eventFlowPaused);
     m_run->stream->start();
 
     if (abortRequested) {
@@ -797,7 +818,7 @@ void SessionController::onRunEvent(const RunEvent &event)
                   QJsonObject{{QStringLiteral("approval_choice"), event.json.value(QLatin1String("choice"))}});
         Q_EMIT stateChanged();
     }
-    emitEvent(name, event.json);
+    emitEvent(name, event.json, event.raw);
 }
 
 void SessionController::onRunFinished(const RunEvent &terminal)

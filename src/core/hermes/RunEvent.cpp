@@ -28,7 +28,7 @@ QString RunEvent::deltaText() const
 RunEvent RunEvent::make(const QString &name, QJsonObject json)
 {
     json.insert(QStringLiteral("event"), name);
-    return RunEvent{name, std::move(json)};
+    return RunEvent{name, std::move(json), {}};
 }
 
 std::optional<RunEvent> RunEvent::decode(const QByteArray &data, const QByteArray &sseEventName, QString *error)
@@ -47,16 +47,18 @@ std::optional<RunEvent> RunEvent::decode(const QByteArray &data, const QByteArra
     }
     QJsonObject json = doc.object();
     QString name = json.value(QLatin1String("event")).toString();
+    const bool named = !name.isEmpty();
     if (name.isEmpty())
         name = QString::fromUtf8(sseEventName);
     if (name.isEmpty())
         name = QStringLiteral("message");
-    json.insert(QStringLiteral("event"), name);
+    if (!named)
+        json.insert(QStringLiteral("event"), name);
 
     const QJsonObject approval = normalizeApproval(json, json.value(QLatin1String("run_id")).toString());
     if (!approval.isEmpty())
-        return RunEvent{EventName::ApprovalRequest, approval};
-    return RunEvent{name, json};
+        return RunEvent{EventName::ApprovalRequest, approval, {}};
+    return RunEvent{name, json, named ? data : QByteArray()};
 }
 
 QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &fallbackRunId)
