@@ -94,8 +94,9 @@ void ChatRunNamespace::forward(const QString &sessionId, const QString &name, co
 qint64 ChatRunNamespace::roomBacklog(const QString &sessionId)
 {
     qint64 backlog = 0;
-    const QList<Socket *> sockets = server() ? server()->socketsInRoom(name(), roomFor(sessionId)) : QList<Socket *>();
-    for (const Socket *socket : sockets) {
+    if (!server())
+        return 0;
+    for (const Socket *socket : server()->roomMembers(name(), roomFor(sessionId))) {
         const qint64 buffered = socket->bufferedBytes();
         if (m_exemptSockets.contains(socket->id())) {
             if (buffered > m_limits.resumeBelowBytes)

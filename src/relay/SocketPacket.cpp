@@ -1,6 +1,8 @@
 #include "relay/SocketPacket.h"
 
 #include <QJsonDocument>
+
+#include <algorithm>
 #include <QJsonParseError>
 
 namespace caduceus::relay {
@@ -173,7 +175,11 @@ QByteArray SocketPacket::encode() const
 
 QByteArray SocketPacket::encodeEvent(const QString &nsp, const QString &name, QByteArrayView argumentJson)
 {
-    const QByteArray quotedName = serializeJsonValue(name);
+    // Event names are plain ASCII words ("message.delta"): quoted directly; anything else through QJson.
+    const bool plain = std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"') && c != QLatin1Char('\\');
+    });
+    const QByteArray quotedName = plain ? '"' + name.toLatin1() + '"' : serializeJsonValue(name);
     QByteArray out;
     out.reserve(nsp.size() + quotedName.size() + argumentJson.size() + 5);
     out.append(char('0' + static_cast<int>(SocketPacketType::Event)));

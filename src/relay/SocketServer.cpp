@@ -56,6 +56,16 @@ QList<Socket *> SocketServer::socketsInRoom(const QString &nsp, const QString &r
     return it == m_namespaces.end() ? QList<Socket *>() : it->second.rooms.value(room).values();
 }
 
+const QSet<Socket *> &SocketServer::roomMembers(const QString &nsp, const QString &room) const
+{
+    static const QSet<Socket *> none;
+    const auto it = m_namespaces.find(nsp);
+    if (it == m_namespaces.end())
+        return none;
+    const auto members = it->second.rooms.constFind(room);
+    return members == it->second.rooms.cend() ? none : *members;
+}
+
 void SocketServer::emitToRoom(const QString &nsp, const QString &room, const QString &event,
                               const SocketPayload &args)
 {

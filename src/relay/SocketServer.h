@@ -34,6 +34,8 @@ public:
 
     QList<Socket *> sockets(const QString &nsp) const;
     QList<Socket *> socketsInRoom(const QString &nsp, const QString &room) const;
+    // The same without a copy; valid until the room changes.
+    const QSet<Socket *> &roomMembers(const QString &nsp, const QString &room) const;
     int connectionCount() const { return int(m_connections.size()); }
 
     void emitToRoom(const QString &nsp, const QString &room, const QString &event, const SocketPayload &args);

@@ -316,7 +316,8 @@ void SessionController::emitEvent(const QString &name, QJsonObject payload, cons
         json.append(",\"session_id\":").append(m_sessionIdJson).append('}');
     }
     payload.insert(QStringLiteral("session_id"), m_sessionId);
-    payload.insert(QStringLiteral("event"), name);
+    if (upstreamJson.isEmpty()) // an agent event that has its text names itself already
+        payload.insert(QStringLiteral("event"), name);
     Q_EMIT eventEmitted(m_sessionId, name, payload, json);
 }
 

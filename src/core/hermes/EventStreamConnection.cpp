@@ -150,7 +150,7 @@ void EventStreamConnection::onReadyRead()
 {
     if (!m_socket || m_paused || (m_phase != Phase::Head && m_phase != Phase::Body))
         return;
-    m_buffer += m_socket->readAll();
+    m_buffer += m_socket->read(m_socket->bytesAvailable());
     if (m_phase == Phase::Head && !parseHead())
         return;
     if (m_phase == Phase::Body)
