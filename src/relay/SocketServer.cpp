@@ -4,6 +4,8 @@
 #include "relay/Socket.h"
 #include "relay/SocketConnection.h"
 
+#include <QVarLengthArray>
+
 namespace caduceus::relay {
 
 namespace {
@@ -91,9 +93,17 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
 void SocketServer::emitJsonToRoom(const QString &nsp, const QString &room, const QString &event,
                                   QByteArrayView argumentJson)
 {
-    const QList<Socket *> targets = socketsInRoom(nsp, room);
-    if (!targets.isEmpty())
-        broadcastEncoded(targets, SocketPacket::encodeEvent(nsp, event, argumentJson), {});
+    const QSet<Socket *> &members = roomMembers(nsp, room);
+    if (members.isEmpty())
+        return;
+    const QByteArray text = SocketPacket::encodeEvent(nsp, event, argumentJson);
+    // Sending may end a slow client's connection, which edits the room: iterate over a copy. A socket that
+    // leaves is only deleted later (deleteLater), so the copied pointers stay valid during the loop.
+    const QVarLengthArray<Socket *, 16> targets(members.cbegin(), members.cend());
+    for (Socket *socket : targets) {
+        if (socket->isConnected() && socket->m_connection)
+            socket->m_connection->sendEncoded(text, {});
+    }
 }
 
 void SocketServer::broadcastEncoded(const QList<Socket *> &targets, const QByteArray &text,

@@ -64,6 +64,12 @@ std::optional<RunEvent> RunEvent::decode(const QByteArray &data, const QByteArra
 QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &fallbackRunId)
 {
     const QString name = raw.value(QLatin1String("event")).toString();
+    const bool approvalName = name == EventName::ApprovalRequest || name == QLatin1String("approval.requested") ||
+                              name == QLatin1String("approval_required");
+    // Most events (every delta) carry none of the fields an approval signal is recognised by.
+    if (!approvalName && !raw.contains(QLatin1String("status")) && !raw.contains(QLatin1String("data")) &&
+        !raw.contains(QLatin1String("output")))
+        return {};
     const auto nested = [&raw](QLatin1String key) {
         const QJsonValue v = raw.value(key);
         return v.isObject() ? v.toObject() : QJsonObject();
@@ -72,8 +78,6 @@ QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &f
     const QJsonObject outputObj = nested(QLatin1String("output"));
     const QString status = raw.value(QLatin1String("status")).toString(
         dataObj.value(QLatin1String("status")).toString(outputObj.value(QLatin1String("status")).toString()));
-    const bool approvalName = name == EventName::ApprovalRequest || name == QLatin1String("approval.requested") ||
-                              name == QLatin1String("approval_required");
     if (!approvalName && status != QLatin1String("approval_required"))
         return {};
 
