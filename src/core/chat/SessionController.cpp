@@ -216,8 +216,13 @@ void SessionController::touchMessage(const MessageRecord &m, bool persistNow)
     }
     if (!m_dirty.contains(m.id))
         m_dirty.append(m.id);
-    if (!m_persistTimer.isActive())
-        m_persistTimer.start(m_manager->settings().persistIntervalMs);
+    if (!m_persistTimer.isActive()) {
+        // Sessions that stream at the same time would all write at the same moment, a stall of every
+        // write in a row for every client (the relay's p99 latency): a moment in the interval's last
+        // quarter keeps the bound and spreads them.
+        const int interval = m_manager->settings().persistIntervalMs;
+        m_persistTimer.start(interval - int(QRandomGenerator::global()->bounded(interval / 4 + 1)));
+    }
 }
 
 void SessionController::persistDirty()
