@@ -129,10 +129,11 @@ void ChatRunNamespace::checkPausedRooms()
             // and the transport's slow-consumer bound deals with it.
             const QList<Socket *> sockets = server()->socketsInRoom(name(), roomFor(sessionId));
             for (const Socket *socket : sockets) {
-                if (socket->bufferedBytes() > m_limits.resumeBelowBytes && !m_exemptSockets.contains(socket->id())) {
-                    qCInfo(lcChatRun).noquote() << "client" << socket->id() << "has" << socket->bufferedBytes()
-                                                << "bytes unread for" << m_limits.maxPauseMs
-                                                << "ms; no longer waiting for it";
+                if (socket->bufferedBytes() > m_limits.resumeBelowBytes &&
+                    !m_exemptSockets.contains(socket->id())) {
+                    qCInfo(lcChatRun).noquote()
+                        << "client" << socket->id() << "has" << socket->bufferedBytes() << "bytes unread for"
+                        << m_limits.maxPauseMs << "ms; no longer waiting for it";
                     m_exemptSockets.insert(socket->id());
                 }
             }

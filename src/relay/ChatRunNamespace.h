@@ -69,7 +69,8 @@ private:
         qint64 windowStartMs = 0;
         int eventsInWindow = 0;
     };
-    void forward(const QString &sessionId, const QString &name, const QJsonObject &payload, const QByteArray &json);
+    void forward(const QString &sessionId, const QString &name, const QJsonObject &payload,
+                 const QByteArray &json);
     // The unread bytes of the room's furthest-behind client that still holds the room back.
     qint64 roomBacklog(const QString &sessionId);
     void pauseIfBehind(const QString &sessionId);

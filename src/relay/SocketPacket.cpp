@@ -2,8 +2,8 @@
 
 #include <QJsonDocument>
 
-#include <algorithm>
 #include <QJsonParseError>
+#include <algorithm>
 
 namespace caduceus::relay {
 

@@ -86,7 +86,8 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
         return;
     QJsonArray values = args.values;
     values.prepend(event);
-    broadcastEncoded(targets, SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode(),
+    broadcastEncoded(targets,
+                     SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode(),
                      args.binaries);
 }
 

@@ -41,7 +41,8 @@ public:
     void emitToRoom(const QString &nsp, const QString &room, const QString &event, const SocketPayload &args);
     void emitToNamespace(const QString &nsp, const QString &event, const SocketPayload &args);
     // An event with one argument given as JSON text (see SocketPacket::encodeEvent).
-    void emitJsonToRoom(const QString &nsp, const QString &room, const QString &event, QByteArrayView argumentJson);
+    void emitJsonToRoom(const QString &nsp, const QString &room, const QString &event,
+                        QByteArrayView argumentJson);
 
 private:
     friend class SocketConnection;
@@ -57,7 +58,8 @@ private:
     void onEngineConnection(EngineSocket *engine);
     void broadcast(const QList<Socket *> &targets, const QString &nsp, const QString &event,
                    const SocketPayload &args);
-    void broadcastEncoded(const QList<Socket *> &targets, const QByteArray &text, const QList<QByteArray> &binaries);
+    void broadcastEncoded(const QList<Socket *> &targets, const QByteArray &text,
+                          const QList<QByteArray> &binaries);
     NamespaceEntry *entry(const QString &nsp);
     void attachSocket(Socket *socket);
     void detachSocket(Socket *socket);

@@ -9,7 +9,8 @@ namespace {
 constexpr qsizetype MaxHeadBytes = 64 * 1024;      // status line and headers
 constexpr qsizetype MaxChunkLineBytes = 1024;      // chunk size line or trailer line
 constexpr qsizetype MaxErrorBodyBytes = 64 * 1024; // kept of a non-2xx body
-constexpr qint64 SocketReadBuffer = 16 * 1024; // read at once: the events of one read are sent before the next
+// Read at once: the events of one read are sent on before the next read (bounds what piles up for clients).
+constexpr qint64 SocketReadBuffer = 16 * 1024;
 
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
@@ -226,7 +227,8 @@ bool EventStreamConnection::startRedirect()
         fail(QStringLiteral("too many redirects"));
         return false;
     }
-    if (!target.isValid() || (target.scheme() != QLatin1String("http") && target.scheme() != QLatin1String("https")) ||
+    if (!target.isValid() ||
+        (target.scheme() != QLatin1String("http") && target.scheme() != QLatin1String("https")) ||
         (m_url.scheme() == QLatin1String("https") && target.scheme() == QLatin1String("http"))) {
         fail(QStringLiteral("the agent redirected the event stream to an address that is not allowed (%1)")
                  .arg(target.toDisplayString()));
@@ -299,7 +301,8 @@ bool EventStreamConnection::parseBody()
             } else if (m_chunkState == ChunkState::Size) {
                 const qsizetype semicolon = line.indexOf(';');
                 bool ok = false;
-                const qint64 chunk = (semicolon < 0 ? line : line.left(semicolon)).trimmed().toLongLong(&ok, 16);
+                const qint64 chunk =
+                    (semicolon < 0 ? line : line.left(semicolon)).trimmed().toLongLong(&ok, 16);
                 if (!ok || chunk < 0) {
                     fail(QStringLiteral("the agent sent a malformed chunked body"));
                     return false;
@@ -342,8 +345,9 @@ void EventStreamConnection::onDisconnected()
     if (m_phase == Phase::Body && m_bodyMode == BodyMode::UntilClose)
         complete();
     else
-        fail(m_phase == Phase::Body ? QStringLiteral("the agent closed the connection before the end of the answer")
-                                    : QStringLiteral("the agent closed the connection without answering"));
+        fail(m_phase == Phase::Body
+                 ? QStringLiteral("the agent closed the connection before the end of the answer")
+                 : QStringLiteral("the agent closed the connection without answering"));
 }
 
 void EventStreamConnection::onSocketError()

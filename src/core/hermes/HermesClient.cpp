@@ -349,7 +349,8 @@ EventStreamConnection *HermesClient::openEventStream(const QString &runId, QObje
     // host, so on the shared manager six running sessions would queue every other call behind their
     // streams; a manager per stream costs a thread per run. Streams get a connection of their own instead.
     const QNetworkRequest request = makeRequest(
-        m_capabilities.path(QStringLiteral("run_events"), QStringLiteral("/v1/runs/{run_id}/events"), runId), 0);
+        m_capabilities.path(QStringLiteral("run_events"), QStringLiteral("/v1/runs/{run_id}/events"), runId),
+        0);
     EventStreamConnection::Request stream;
     stream.url = request.url();
     if (!m_endpoint.apiKey.isEmpty())

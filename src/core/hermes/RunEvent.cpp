@@ -64,7 +64,8 @@ std::optional<RunEvent> RunEvent::decode(const QByteArray &data, const QByteArra
 QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &fallbackRunId)
 {
     const QString name = raw.value(QLatin1String("event")).toString();
-    const bool approvalName = name == EventName::ApprovalRequest || name == QLatin1String("approval.requested") ||
+    const bool approvalName = name == EventName::ApprovalRequest ||
+                              name == QLatin1String("approval.requested") ||
                               name == QLatin1String("approval_required");
     // Most events (every delta) carry none of the fields an approval signal is recognised by.
     if (!approvalName && !raw.contains(QLatin1String("status")) && !raw.contains(QLatin1String("data")) &&
@@ -76,8 +77,9 @@ QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &f
     };
     const QJsonObject dataObj = nested(QLatin1String("data"));
     const QJsonObject outputObj = nested(QLatin1String("output"));
-    const QString status = raw.value(QLatin1String("status")).toString(
-        dataObj.value(QLatin1String("status")).toString(outputObj.value(QLatin1String("status")).toString()));
+    const QString status = raw.value(QLatin1String("status"))
+                               .toString(dataObj.value(QLatin1String("status"))
+                                             .toString(outputObj.value(QLatin1String("status")).toString()));
     if (!approvalName && status != QLatin1String("approval_required"))
         return {};
 

@@ -70,7 +70,8 @@ void RunEventStream::onSilenceTimer()
 {
     if (m_done || m_polling)
         return;
-    const qint64 due = m_paused ? m_options.silentStreamMs : m_lastBytesAt + m_options.silentStreamMs - m_clock.elapsed();
+    const qint64 due =
+        m_paused ? m_options.silentStreamMs : m_lastBytesAt + m_options.silentStreamMs - m_clock.elapsed();
     if (due > 0) {
         m_silenceTimer.start(int(due));
         return;

@@ -74,9 +74,9 @@ private:
     QTimer m_pollTimer;
     QTimer m_quietTimer;
     QTimer m_silenceTimer;
-    QElapsedTimer m_clock;     // started with the stream; the times below are its elapsed() values
-    qint64 m_lastEventAt = 0;  // last event (or status check) — the quiet watchdog
-    qint64 m_lastBytesAt = 0;  // last bytes, keepalives included — the silence watchdog
+    QElapsedTimer m_clock;    // started with the stream; the times below are its elapsed() values
+    qint64 m_lastEventAt = 0; // last event (or status check) — the quiet watchdog
+    qint64 m_lastBytesAt = 0; // last bytes, keepalives included — the silence watchdog
     bool m_paused = false;
     QElapsedTimer m_unreachableSince;
     int m_pollDelayMs = 0;

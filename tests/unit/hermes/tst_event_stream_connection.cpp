@@ -53,7 +53,8 @@ private:
         if (index < answer.pieces.size()) {
             socket->write(answer.pieces.at(index));
             socket->flush();
-            QTimer::singleShot(20, socket, [this, socket, answer, index] { play(socket, answer, index + 1); });
+            QTimer::singleShot(20, socket,
+                               [this, socket, answer, index] { play(socket, answer, index + 1); });
         } else if (!answer.keepOpen) {
             socket->disconnectFromHost();
         }
@@ -95,7 +96,8 @@ private Q_SLOTS:
     void readsAChunkedBodySplitAnywhere()
     {
         ScriptedServer server;
-        server.add({{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/event-stream\r",
+        server.add({{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: "
+                     "chunked\r\nContent-Type: text/event-stream\r",
                      "\n\r\n8\r\ndata:", " 1\n\r", "\n7;ext=1\r\ndata: 2\r\n", "0\r\n\r\n"},
                     true});
         EventStreamConnection connection(request(server.url("/v1/runs/r%201/events?x=1")));
@@ -132,7 +134,8 @@ private Q_SLOTS:
     void keepsTheBodyOfAnError()
     {
         ScriptedServer server;
-        server.add({{"HTTP/1.1 401 Unauthorized\r\nContent-Length: 31\r\n\r\n", R"({"error":{"message":"bad key"}})"}});
+        server.add({{"HTTP/1.1 401 Unauthorized\r\nContent-Length: 31\r\n\r\n",
+                     R"({"error":{"message":"bad key"}})"}});
         EventStreamConnection connection(request(server.url("/e")));
         Outcome outcome;
         collect(connection, outcome);
@@ -146,7 +149,8 @@ private Q_SLOTS:
     void followsARedirectOnTheSameServer()
     {
         ScriptedServer server;
-        server.add({{"HTTP/1.1 307 Temporary Redirect\r\nLocation: /moved\r\nContent-Length: 0\r\n\r\n"}, true});
+        server.add(
+            {{"HTTP/1.1 307 Temporary Redirect\r\nLocation: /moved\r\nContent-Length: 0\r\n\r\n"}, true});
         server.add({{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}, true});
         EventStreamConnection connection(request(server.url("/e")));
         Outcome outcome;

@@ -78,7 +78,8 @@ private Q_SLOTS:
 
     void encodesAnEventWithJsonTextLikeAJsonArgument()
     {
-        const QByteArray payload = "{\"event\":\"message.delta\",\"delta\":\"h\\u00e9 \\\"x\\\"\",\"session_id\":\"s1\"}";
+        const QByteArray payload =
+            "{\"event\":\"message.delta\",\"delta\":\"h\\u00e9 \\\"x\\\"\",\"session_id\":\"s1\"}";
         const QJsonObject expected = QJsonDocument::fromJson(payload).object();
         const QByteArray text = SocketPacket::encodeEvent("/chat-run", "message.delta", payload);
         QCOMPARE(text, "2/chat-run,[\"message.delta\"," + payload + "]");
