@@ -19,6 +19,8 @@ ChatRunNamespace::ChatRunNamespace(chat::SessionManager *manager, const QByteArr
 {
     Q_ASSERT(!m_token.isEmpty());
     connect(manager, &chat::SessionManager::sessionEvent, this, &ChatRunNamespace::forward);
+    // Paused sessions are resumed when the namespace goes, unless their manager went first.
+    connect(manager, &QObject::destroyed, this, [this] { m_pausedSince.clear(); });
     m_clock.start();
     m_flowTimer.setInterval(10);
     connect(&m_flowTimer, &QTimer::timeout, this, &ChatRunNamespace::checkPausedRooms);
