@@ -3,6 +3,7 @@
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
 #include "relay/Socket.h"
+#include "relay/SocketServer.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -18,6 +19,18 @@ ChatRunNamespace::ChatRunNamespace(chat::SessionManager *manager, const QByteArr
 {
     Q_ASSERT(!m_token.isEmpty());
     connect(manager, &chat::SessionManager::sessionEvent, this, &ChatRunNamespace::forward);
+    // Paused sessions are resumed when the namespace goes, unless their manager went first.
+    connect(manager, &QObject::destroyed, this, [this] { m_pausedSince.clear(); });
+    m_clock.start();
+    m_flowTimer.setInterval(10);
+    connect(&m_flowTimer, &QTimer::timeout, this, &ChatRunNamespace::checkPausedRooms);
+}
+
+ChatRunNamespace::~ChatRunNamespace()
+{
+    const QList<QString> paused = m_pausedSince.keys();
+    for (const QString &sessionId : paused)
+        setSessionPaused(sessionId, false);
 }
 
 bool ChatRunNamespace::constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -63,13 +76,86 @@ void ChatRunNamespace::onConnect(Socket *socket)
 void ChatRunNamespace::onDisconnect(Socket *socket, const QString &reason)
 {
     m_clients.remove(socket->id());
+    m_exemptSockets.remove(socket->id());
     qCInfo(lcChatRun).noquote() << "client" << socket->id() << "disconnected:" << reason;
     Q_EMIT clientDisconnected(socket->id(), reason);
 }
 
-void ChatRunNamespace::forward(const QString &sessionId, const QString &name, const QJsonObject &payload)
+void ChatRunNamespace::forward(const QString &sessionId, const QString &name, const QJsonObject &payload,
+                               const QByteArray &json)
 {
-    emitToRoom(roomFor(sessionId), name, QJsonArray{payload});
+    // A passed-through agent event already is JSON text: encoded once for the room, not decoded again.
+    if (!json.isEmpty())
+        emitJsonToRoom(roomFor(sessionId), name, json);
+    else
+        emitToRoom(roomFor(sessionId), name, QJsonArray{payload});
+    if (m_limits.pauseAboveBytes > 0 && !m_pausedSince.contains(sessionId))
+        pauseIfBehind(sessionId);
+}
+
+qint64 ChatRunNamespace::roomBacklog(const QString &sessionId)
+{
+    qint64 backlog = 0;
+    if (!server())
+        return 0;
+    for (const Socket *socket : server()->roomMembers(name(), roomFor(sessionId))) {
+        const qint64 buffered = socket->bufferedBytes();
+        if (m_exemptSockets.contains(socket->id())) {
+            if (buffered > m_limits.resumeBelowBytes)
+                continue;
+            m_exemptSockets.remove(socket->id()); // caught up: counts again
+        }
+        backlog = qMax(backlog, buffered);
+    }
+    return backlog;
+}
+
+void ChatRunNamespace::pauseIfBehind(const QString &sessionId)
+{
+    if (roomBacklog(sessionId) <= m_limits.pauseAboveBytes)
+        return;
+    m_pausedSince.insert(sessionId, m_clock.elapsed());
+    setSessionPaused(sessionId, true);
+    if (!m_flowTimer.isActive())
+        m_flowTimer.start();
+}
+
+void ChatRunNamespace::checkPausedRooms()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_pausedSince.begin(); it != m_pausedSince.end();) {
+        const QString sessionId = it.key();
+        bool resume = roomBacklog(sessionId) <= m_limits.resumeBelowBytes;
+        if (!resume && now - it.value() >= m_limits.maxPauseMs) {
+            // Whoever is still behind after this long does not read (or cannot keep up): the others go on,
+            // and the transport's slow-consumer bound deals with it.
+            const QList<Socket *> sockets = server()->socketsInRoom(name(), roomFor(sessionId));
+            for (const Socket *socket : sockets) {
+                if (socket->bufferedBytes() > m_limits.resumeBelowBytes &&
+                    !m_exemptSockets.contains(socket->id())) {
+                    qCInfo(lcChatRun).noquote()
+                        << "client" << socket->id() << "has" << socket->bufferedBytes() << "bytes unread for"
+                        << m_limits.maxPauseMs << "ms; no longer waiting for it";
+                    m_exemptSockets.insert(socket->id());
+                }
+            }
+            resume = true;
+        }
+        if (!resume) {
+            ++it;
+            continue;
+        }
+        it = m_pausedSince.erase(it);
+        setSessionPaused(sessionId, false);
+    }
+    if (m_pausedSince.isEmpty())
+        m_flowTimer.stop();
+}
+
+void ChatRunNamespace::setSessionPaused(const QString &sessionId, bool paused)
+{
+    if (chat::SessionController *controller = m_manager->existingController(sessionId))
+        controller->setEventFlowPaused(paused);
 }
 
 bool ChatRunNamespace::joinSession(Socket *socket, const QString &sessionId)

@@ -5,8 +5,11 @@
 #include "relay/Namespace.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
+#include <QTimer>
 
 #include <functional>
 
@@ -23,6 +26,14 @@ struct ChatRunLimits
     // Below Engine.IO's default maxPayload (1 000 000 bytes per frame), so that an oversized message gets
     // this clear error instead of the transport closing the whole connection.
     int maxInputBytes = 900 * 1000;
+    // Back-pressure: when a client of a session's room leaves more than pauseAboveBytes unread, the relay
+    // stops reading that session's agent stream until every client is below resumeBelowBytes, so a fast
+    // agent does not pile its answer up in the relay's memory. A client that stays behind for maxPauseMs
+    // no longer holds the others back (it is cut off as a slow consumer if it never catches up).
+    // 0 disables it.
+    qint64 pauseAboveBytes = 64 * 1024;
+    qint64 resumeBelowBytes = 16 * 1024;
+    int maxPauseMs = 2000;
 };
 
 class ChatRunNamespace : public QObject, public Namespace
@@ -31,6 +42,7 @@ class ChatRunNamespace : public QObject, public Namespace
 public:
     // `token` must be non-empty: there is no way to switch authentication off (SPEC 8, 9.1).
     ChatRunNamespace(chat::SessionManager *manager, const QByteArray &token, const ChatRunLimits &limits = {});
+    ~ChatRunNamespace() override; // resumes the sessions it paused
 
     bool authorize(const QJsonObject &auth, const QUrlQuery &query, QString *error) override;
     void onConnect(Socket *socket) override;
@@ -57,7 +69,13 @@ private:
         qint64 windowStartMs = 0;
         int eventsInWindow = 0;
     };
-    void forward(const QString &sessionId, const QString &name, const QJsonObject &payload);
+    void forward(const QString &sessionId, const QString &name, const QJsonObject &payload,
+                 const QByteArray &json);
+    // The unread bytes of the room's furthest-behind client that still holds the room back.
+    qint64 roomBacklog(const QString &sessionId);
+    void pauseIfBehind(const QString &sessionId);
+    void checkPausedRooms();
+    void setSessionPaused(const QString &sessionId, bool paused);
     bool joinSession(Socket *socket, const QString &sessionId);
     void reject(Socket *socket, const QString &event, const QString &sessionId, const QString &message,
                 const AckCallback &ack);
@@ -68,6 +86,10 @@ private:
     ChatRunLimits m_limits;
     QHash<QString, Client> m_clients; // by socket id
     AttachmentPolicy m_attachmentPolicy;
+    QHash<QString, qint64> m_pausedSince; // session id → when its stream was paused (m_clock)
+    QSet<QString> m_exemptSockets;        // behind for too long: no longer hold their rooms back
+    QTimer m_flowTimer;
+    QElapsedTimer m_clock;
 };
 
 } // namespace caduceus::relay

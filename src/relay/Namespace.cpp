@@ -21,6 +21,12 @@ void Namespace::emitToRoom(const QString &room, const QString &event, const Sock
         m_server->emitToRoom(m_name, room, event, args);
 }
 
+void Namespace::emitJsonToRoom(const QString &room, const QString &event, QByteArrayView argumentJson) const
+{
+    if (m_server)
+        m_server->emitJsonToRoom(m_name, room, event, argumentJson);
+}
+
 void Namespace::emitToAll(const QString &event, const SocketPayload &args) const
 {
     if (m_server)

@@ -39,6 +39,8 @@ public:
 
     // Sends an event to every socket of this namespace that joined the room.
     void emitToRoom(const QString &room, const QString &event, const SocketPayload &args) const;
+    // The same for one argument that is already JSON text (encoded once for the whole room).
+    void emitJsonToRoom(const QString &room, const QString &event, QByteArrayView argumentJson) const;
     // Sends an event to every socket connected to this namespace.
     void emitToAll(const QString &event, const SocketPayload &args) const;
 

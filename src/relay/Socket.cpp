@@ -38,6 +38,13 @@ QHostAddress Socket::peerAddress() const
     return {};
 }
 
+qint64 Socket::bufferedBytes() const
+{
+    if (m_connection && m_connection->engine())
+        return m_connection->engine()->bufferedBytes();
+    return 0;
+}
+
 void Socket::emitEvent(const QString &event, const SocketPayload &args)
 {
     if (!m_connected || !m_connection)

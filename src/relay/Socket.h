@@ -39,6 +39,8 @@ public:
     QUrlQuery query() const;
     QHostAddress peerAddress() const;
     bool isConnected() const { return m_connected; }
+    // Outgoing bytes of this client's connection that it has not taken yet.
+    qint64 bufferedBytes() const;
 
     // Qt reserves `emit`, hence emitEvent.
     void emitEvent(const QString &event, const SocketPayload &args = {});

@@ -1,7 +1,9 @@
 #include "relay/SocketPacket.h"
 
 #include <QJsonDocument>
+
 #include <QJsonParseError>
+#include <algorithm>
 
 namespace caduceus::relay {
 
@@ -168,6 +170,24 @@ QByteArray SocketPacket::encode() const
         out.append(QByteArray::number(*id));
     if (!data.isUndefined())
         out.append(serializeJsonValue(data));
+    return out;
+}
+
+QByteArray SocketPacket::encodeEvent(const QString &nsp, const QString &name, QByteArrayView argumentJson)
+{
+    // Event names are plain ASCII words ("message.delta"): quoted directly; anything else through QJson.
+    const bool plain = std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"') && c != QLatin1Char('\\');
+    });
+    const QByteArray quotedName = plain ? '"' + name.toLatin1() + '"' : serializeJsonValue(name);
+    QByteArray out;
+    out.reserve(nsp.size() + quotedName.size() + argumentJson.size() + 5);
+    out.append(char('0' + static_cast<int>(SocketPacketType::Event)));
+    if (!nsp.isEmpty() && nsp != QLatin1String("/")) {
+        out.append(nsp.toUtf8());
+        out.append(',');
+    }
+    out.append('[').append(quotedName).append(',').append(argumentJson).append(']');
     return out;
 }
 

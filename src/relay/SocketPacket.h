@@ -51,6 +51,9 @@ struct SocketPacket
     static SocketPacket event(const QString &nsp, const QJsonArray &args, std::optional<qint64> id = {},
                               int attachments = 0);
     static SocketPacket ack(const QString &nsp, qint64 id, const QJsonArray &args, int attachments = 0);
+    // The text of an EVENT packet whose one argument is already JSON text (a payload that arrived as JSON
+    // and is passed on): the same as event(nsp, {name, argument}).encode() without decoding the argument.
+    static QByteArray encodeEvent(const QString &nsp, const QString &name, QByteArrayView argumentJson);
 
     bool isBinary() const
     {

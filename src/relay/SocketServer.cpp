@@ -4,6 +4,8 @@
 #include "relay/Socket.h"
 #include "relay/SocketConnection.h"
 
+#include <QVarLengthArray>
+
 namespace caduceus::relay {
 
 namespace {
@@ -56,6 +58,16 @@ QList<Socket *> SocketServer::socketsInRoom(const QString &nsp, const QString &r
     return it == m_namespaces.end() ? QList<Socket *>() : it->second.rooms.value(room).values();
 }
 
+const QSet<Socket *> &SocketServer::roomMembers(const QString &nsp, const QString &room) const
+{
+    static const QSet<Socket *> none;
+    const auto it = m_namespaces.find(nsp);
+    if (it == m_namespaces.end())
+        return none;
+    const auto members = it->second.rooms.constFind(room);
+    return members == it->second.rooms.cend() ? none : *members;
+}
+
 void SocketServer::emitToRoom(const QString &nsp, const QString &room, const QString &event,
                               const SocketPayload &args)
 {
@@ -74,8 +86,30 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
         return;
     QJsonArray values = args.values;
     values.prepend(event);
-    const QByteArray text =
-        SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode();
+    broadcastEncoded(targets,
+                     SocketPacket::event(nsp, values, std::nullopt, int(args.binaries.size())).encode(),
+                     args.binaries);
+}
+
+void SocketServer::emitJsonToRoom(const QString &nsp, const QString &room, const QString &event,
+                                  QByteArrayView argumentJson)
+{
+    const QSet<Socket *> &members = roomMembers(nsp, room);
+    if (members.isEmpty())
+        return;
+    const QByteArray text = SocketPacket::encodeEvent(nsp, event, argumentJson);
+    // Sending may end a slow client's connection, which edits the room: iterate over a copy. A socket that
+    // leaves is only deleted later (deleteLater), so the copied pointers stay valid during the loop.
+    const QVarLengthArray<Socket *, 16> targets(members.cbegin(), members.cend());
+    for (Socket *socket : targets) {
+        if (socket->isConnected() && socket->m_connection)
+            socket->m_connection->sendEncoded(text, {});
+    }
+}
+
+void SocketServer::broadcastEncoded(const QList<Socket *> &targets, const QByteArray &text,
+                                    const QList<QByteArray> &binaries)
+{
     // Sending may end a slow client's connection, which edits the room: iterate over guarded copies.
     QList<QPointer<Socket>> guarded;
     guarded.reserve(targets.size());
@@ -83,7 +117,7 @@ void SocketServer::broadcast(const QList<Socket *> &targets, const QString &nsp,
         guarded.append(socket);
     for (const QPointer<Socket> &socket : std::as_const(guarded)) {
         if (socket && socket->isConnected() && socket->m_connection)
-            socket->m_connection->sendEncoded(text, args.binaries);
+            socket->m_connection->sendEncoded(text, binaries);
     }
 }
 

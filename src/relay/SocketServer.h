@@ -34,10 +34,15 @@ public:
 
     QList<Socket *> sockets(const QString &nsp) const;
     QList<Socket *> socketsInRoom(const QString &nsp, const QString &room) const;
+    // The same without a copy; valid until the room changes.
+    const QSet<Socket *> &roomMembers(const QString &nsp, const QString &room) const;
     int connectionCount() const { return int(m_connections.size()); }
 
     void emitToRoom(const QString &nsp, const QString &room, const QString &event, const SocketPayload &args);
     void emitToNamespace(const QString &nsp, const QString &event, const SocketPayload &args);
+    // An event with one argument given as JSON text (see SocketPacket::encodeEvent).
+    void emitJsonToRoom(const QString &nsp, const QString &room, const QString &event,
+                        QByteArrayView argumentJson);
 
 private:
     friend class SocketConnection;
@@ -53,6 +58,8 @@ private:
     void onEngineConnection(EngineSocket *engine);
     void broadcast(const QList<Socket *> &targets, const QString &nsp, const QString &event,
                    const SocketPayload &args);
+    void broadcastEncoded(const QList<Socket *> &targets, const QByteArray &text,
+                          const QList<QByteArray> &binaries);
     NamespaceEntry *entry(const QString &nsp);
     void attachSocket(Socket *socket);
     void detachSocket(Socket *socket);

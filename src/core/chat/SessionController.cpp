@@ -222,8 +222,13 @@ void SessionController::touchMessage(const MessageRecord &m, bool persistNow)
     }
     if (!m_dirty.contains(m.id))
         m_dirty.append(m.id);
-    if (!m_persistTimer.isActive())
-        m_persistTimer.start(m_manager->settings().persistIntervalMs);
+    if (!m_persistTimer.isActive()) {
+        // Sessions that stream at the same time would all write at the same moment, a stall of every
+        // write in a row for every client (the relay's p99 latency): a moment in the interval's last
+        // quarter keeps the bound and spreads them.
+        const int interval = m_manager->settings().persistIntervalMs;
+        m_persistTimer.start(interval - int(QRandomGenerator::global()->bounded(interval / 4 + 1)));
+    }
 }
 
 void SessionController::persistDirty()
@@ -306,11 +311,32 @@ void SessionController::emitUsage()
 // ---------------------------------------------------------------------------------------------------
 // Events to front ends
 
-void SessionController::emitEvent(const QString &name, QJsonObject payload)
+void SessionController::emitEvent(const QString &name, QJsonObject payload, const QByteArray &upstreamJson)
 {
+    // An agent event keeps its own JSON text with session_id added at the end of the object, so that the
+    // relay sends it without encoding every delta again. upstreamJson holds one object that names itself.
+    QByteArray json;
+    if (!upstreamJson.isEmpty() && !payload.contains(QLatin1String("session_id"))) {
+        if (m_sessionIdJson.isEmpty()) {
+            const QByteArray quoted = QJsonDocument(QJsonArray{m_sessionId}).toJson(QJsonDocument::Compact);
+            m_sessionIdJson = quoted.mid(1, quoted.size() - 2);
+        }
+        const qsizetype end = upstreamJson.lastIndexOf('}');
+        json.reserve(upstreamJson.size() + m_sessionIdJson.size() + 16);
+        json.append(upstreamJson.constData(), end);
+        json.append(",\"session_id\":").append(m_sessionIdJson).append('}');
+    }
     payload.insert(QStringLiteral("session_id"), m_sessionId);
-    payload.insert(QStringLiteral("event"), name);
-    Q_EMIT eventEmitted(m_sessionId, name, payload);
+    if (upstreamJson.isEmpty()) // an agent event that has its text names itself already
+        payload.insert(QStringLiteral("event"), name);
+    Q_EMIT eventEmitted(m_sessionId, name, payload, json);
+}
+
+void SessionController::setEventFlowPaused(bool paused)
+{
+    m_eventFlowPaused = paused;
+    if (m_run && m_run->stream)
+        m_run->stream->setPaused(paused);
 }
 
 void SessionController::rememberState(const QString &name, const QJsonObject &payload, bool replaceSameName)
@@ -694,6 +720,7 @@ void SessionController::onRunStarted(const ApiResult &result)
     connect(m_run->stream, &hermes::RunEventStream::eventReceived, this, &SessionController::onRunEvent);
     connect(m_run->stream, &hermes::RunEventStream::finished, this, &SessionController::onRunFinished);
     connect(m_run->stream, &hermes::RunEventStream::failed, this, &SessionController::onRunFailed);
+    m_run->stream->setPaused(m_eventFlowPaused);
     m_run->stream->start();
 
     if (abortRequested) {
@@ -803,7 +830,7 @@ void SessionController::onRunEvent(const RunEvent &event)
                   QJsonObject{{QStringLiteral("approval_choice"), event.json.value(QLatin1String("choice"))}});
         Q_EMIT stateChanged();
     }
-    emitEvent(name, event.json);
+    emitEvent(name, event.json, event.raw);
 }
 
 void SessionController::onRunFinished(const RunEvent &terminal)

@@ -78,6 +78,9 @@ public:
     void abort();
     // choice: once|session|always|deny. Invalid choices are answered with an error event.
     void respondApproval(const QString &choice, bool all);
+    // Back-pressure from a front end whose clients fall behind: stops reading the agent's event stream
+    // (this run's and the next ones') until called with false. Nothing is lost or reordered.
+    void setEventFlowPaused(bool paused);
     // Injects guidance into the running turn (agents with run_steer); false when not possible now.
     bool steer(const QString &text);
     // Restart recovery (SPEC 3.7) for a run that was in flight when Caduceus stopped.
@@ -93,7 +96,10 @@ public:
 
 Q_SIGNALS:
     // Every protocol event of SPEC 2 for this session, payload complete (session_id and event set).
-    void eventEmitted(const QString &sessionId, const QString &name, const QJsonObject &payload);
+    // `json`: the payload as JSON text when it came so from the agent (a passed-through event), so a
+    // front end sending JSON need not encode it again; empty otherwise.
+    void eventEmitted(const QString &sessionId, const QString &name, const QJsonObject &payload,
+                      const QByteArray &json);
     void stateChanged();               // state, queue, approvals or tokens changed
     void messageAdded(const caduceus::store::MessageRecord &message);
     void messageChanged(const caduceus::store::MessageRecord &message);
@@ -127,7 +133,8 @@ private:
     void addErrorRow(const QString &text);
     void clearPendingApprovals();
     void rememberState(const QString &name, const QJsonObject &payload, bool replaceSameName = true);
-    void emitEvent(const QString &name, QJsonObject payload);
+    // `upstreamJson`: the agent's JSON text of `payload` (RunEvent::raw), if any.
+    void emitEvent(const QString &name, QJsonObject payload, const QByteArray &upstreamJson = {});
     void setState(State state);
     void recomputeTokens();
     void emitUsage();
@@ -136,6 +143,7 @@ private:
     QString buildInstructions(const QString &extra) const;
 
     QString m_sessionId;
+    QByteArray m_sessionIdJson; // m_sessionId as a JSON string, made at the first use
     SessionManager *m_manager;
     State m_state = State::Idle;
     QList<store::MessageRecord> m_messages;
@@ -147,6 +155,7 @@ private:
     qint64 m_inputTokens = 0;
     qint64 m_outputTokens = 0;
     bool m_tokensKnown = false;
+    bool m_eventFlowPaused = false;
     std::unique_ptr<ActiveRun> m_run;
     ContextBuilder m_context;
     QTimer m_persistTimer;

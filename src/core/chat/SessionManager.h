@@ -70,7 +70,9 @@ public:
     void recoverAfterStart();
 
 Q_SIGNALS:
-    void sessionEvent(const QString &sessionId, const QString &name, const QJsonObject &payload);
+    // `json`: see SessionController::eventEmitted.
+    void sessionEvent(const QString &sessionId, const QString &name, const QJsonObject &payload,
+                      const QByteArray &json);
     void sessionStateChanged(const QString &sessionId);
     void sessionsChanged();
     void agentReachabilityChanged(const QString &profile, bool reachable, const QString &reason);

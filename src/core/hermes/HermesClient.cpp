@@ -1,5 +1,7 @@
 #include "hermes/HermesClient.h"
 
+#include "hermes/EventStreamConnection.h"
+
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
@@ -67,33 +69,37 @@ QNetworkRequest HermesClient::makeRequest(const QString &path, int timeoutMs) co
 
 ApiResult HermesClient::resultFromReply(QNetworkReply *reply, const QByteArray &body, const QUrl &baseUrl)
 {
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 0)
+        return resultFromHttp(status, body, reply->rawHeader("Retry-After"));
     ApiResult r;
-    r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const auto err = reply->error();
+    r.error = err == QNetworkReply::TimeoutError || err == QNetworkReply::OperationCanceledError
+                  ? ApiResult::Error::Timeout
+                  : ApiResult::Error::Network;
+    if (reply->property("caduceusTooLarge").toBool()) {
+        r.error = ApiResult::Error::BadResponse;
+        r.message = QStringLiteral("The agent's answer was too large and was cut off.");
+    } else if (r.error == ApiResult::Error::Timeout) {
+        r.message = QStringLiteral("The agent at %1 did not answer in time.").arg(baseUrl.toDisplayString());
+    } else {
+        r.message = QStringLiteral("Cannot reach the agent at %1: %2. Is Hermes Agent running?")
+                        .arg(baseUrl.toDisplayString(), reply->errorString());
+    }
+    return r;
+}
+
+ApiResult HermesClient::resultFromHttp(int status, const QByteArray &body, const QByteArray &retryAfter)
+{
+    ApiResult r;
+    r.httpStatus = status;
     const QJsonDocument doc = QJsonDocument::fromJson(body);
     if (doc.isObject())
         r.json = doc.object();
-    const QByteArray retryAfter = reply->rawHeader("Retry-After");
     if (!retryAfter.isEmpty()) {
         bool ok = false;
         const int seconds = retryAfter.trimmed().toInt(&ok);
         r.retryAfterSeconds = ok && seconds >= 0 ? seconds : 1;
-    }
-
-    if (r.httpStatus == 0) {
-        const auto err = reply->error();
-        r.error = err == QNetworkReply::TimeoutError || err == QNetworkReply::OperationCanceledError
-                      ? ApiResult::Error::Timeout
-                      : ApiResult::Error::Network;
-        if (reply->property("caduceusTooLarge").toBool()) {
-            r.error = ApiResult::Error::BadResponse;
-            r.message = QStringLiteral("The agent's answer was too large and was cut off.");
-        } else if (r.error == ApiResult::Error::Timeout) {
-            r.message = QStringLiteral("The agent at %1 did not answer in time.").arg(baseUrl.toDisplayString());
-        } else {
-            r.message = QStringLiteral("Cannot reach the agent at %1: %2. Is Hermes Agent running?")
-                            .arg(baseUrl.toDisplayString(), reply->errorString());
-        }
-        return r;
     }
     if (r.httpStatus >= 200 && r.httpStatus < 300) {
         if (!body.trimmed().isEmpty() && !doc.isObject()) {
@@ -337,22 +343,24 @@ void HermesClient::deleteSession(const QString &agentSessionId, QObject *context
          context, std::move(callback));
 }
 
-QNetworkReply *HermesClient::openEventStream(const QString &runId)
+EventStreamConnection *HermesClient::openEventStream(const QString &runId, QObject *parent)
 {
-    QNetworkRequest request = makeRequest(
-        m_capabilities.path(QStringLiteral("run_events"), QStringLiteral("/v1/runs/{run_id}/events"), runId), 0);
-    request.setRawHeader("Accept", "text/event-stream");
-    request.setRawHeader("Cache-Control", "no-cache");
-    // A stream stays open for its whole run, and Qt 6.4 opens at most six HTTP/1.1 connections per host
-    // and manager: on the shared manager, six running sessions queued every other call (the next run's
-    // start, stops, approvals) behind their streams. Each stream gets a manager of its own, which goes
-    // away with the reply.
-    auto *streamNetwork = new QNetworkAccessManager(m_nam);
-    streamNetwork->setProxy(m_nam->proxy());
-    streamNetwork->setRedirectPolicy(m_nam->redirectPolicy());
-    QNetworkReply *reply = streamNetwork->get(request);
-    connect(reply, &QObject::destroyed, streamNetwork, &QObject::deleteLater);
-    return reply;
+    // A stream stays open for its whole run. Qt 6.4's manager opens at most six HTTP/1.1 connections per
+    // host, so on the shared manager six running sessions would queue every other call behind their
+    // streams; a manager per stream costs a thread per run. Streams get a connection of their own instead.
+    const QNetworkRequest request = makeRequest(
+        m_capabilities.path(QStringLiteral("run_events"), QStringLiteral("/v1/runs/{run_id}/events"), runId),
+        0);
+    EventStreamConnection::Request stream;
+    stream.url = request.url();
+    if (!m_endpoint.apiKey.isEmpty())
+        stream.headers.append({QByteArray("Authorization"), "Bearer " + m_endpoint.apiKey.toUtf8()});
+    stream.headers.append({QByteArray("Accept"), QByteArray("text/event-stream")});
+    stream.headers.append({QByteArray("Cache-Control"), QByteArray("no-cache")});
+    stream.proxy = m_nam->proxy();
+    auto *connection = new EventStreamConnection(stream, parent);
+    connection->open();
+    return connection;
 }
 
 } // namespace caduceus::hermes

@@ -17,6 +17,8 @@ class QNetworkRequest;
 
 namespace caduceus::hermes {
 
+class EventStreamConnection;
+
 class HermesClient : public QObject
 {
     Q_OBJECT
@@ -64,13 +66,15 @@ public:
     void sessionMessages(const QString &agentSessionId, QObject *context, Callback callback);
     void deleteSession(const QString &agentSessionId, QObject *context, Callback callback);
 
-    // GET /v1/runs/{id}/events; the caller owns the reply and reads it as it arrives.
-    QNetworkReply *openEventStream(const QString &runId);
+    // GET /v1/runs/{id}/events, already opening; owned by `parent`.
+    EventStreamConnection *openEventStream(const QString &runId, QObject *parent);
 
     static QString sanitizeSessionKey(const QString &key); // ≤256 chars, no CR/LF/NUL
     static QString newIdempotencyKey();
     // Turns a finished reply into a result (status, JSON body, readable error).
     static ApiResult resultFromReply(QNetworkReply *reply, const QByteArray &body, const QUrl &baseUrl);
+    // The same for an answer that came: its HTTP status, body and Retry-After header.
+    static ApiResult resultFromHttp(int status, const QByteArray &body, const QByteArray &retryAfter = {});
 
 Q_SIGNALS:
     // Any call that reached the agent or failed to: lets front ends show connected/unreachable.

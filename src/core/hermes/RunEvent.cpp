@@ -28,7 +28,7 @@ QString RunEvent::deltaText() const
 RunEvent RunEvent::make(const QString &name, QJsonObject json)
 {
     json.insert(QStringLiteral("event"), name);
-    return RunEvent{name, std::move(json)};
+    return RunEvent{name, std::move(json), {}};
 }
 
 std::optional<RunEvent> RunEvent::decode(const QByteArray &data, const QByteArray &sseEventName, QString *error)
@@ -47,31 +47,39 @@ std::optional<RunEvent> RunEvent::decode(const QByteArray &data, const QByteArra
     }
     QJsonObject json = doc.object();
     QString name = json.value(QLatin1String("event")).toString();
+    const bool named = !name.isEmpty();
     if (name.isEmpty())
         name = QString::fromUtf8(sseEventName);
     if (name.isEmpty())
         name = QStringLiteral("message");
-    json.insert(QStringLiteral("event"), name);
+    if (!named)
+        json.insert(QStringLiteral("event"), name);
 
     const QJsonObject approval = normalizeApproval(json, json.value(QLatin1String("run_id")).toString());
     if (!approval.isEmpty())
-        return RunEvent{EventName::ApprovalRequest, approval};
-    return RunEvent{name, json};
+        return RunEvent{EventName::ApprovalRequest, approval, {}};
+    return RunEvent{name, json, named ? data : QByteArray()};
 }
 
 QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &fallbackRunId)
 {
     const QString name = raw.value(QLatin1String("event")).toString();
+    const bool approvalName = name == EventName::ApprovalRequest ||
+                              name == QLatin1String("approval.requested") ||
+                              name == QLatin1String("approval_required");
+    // Most events (every delta) carry none of the fields an approval signal is recognised by.
+    if (!approvalName && !raw.contains(QLatin1String("status")) && !raw.contains(QLatin1String("data")) &&
+        !raw.contains(QLatin1String("output")))
+        return {};
     const auto nested = [&raw](QLatin1String key) {
         const QJsonValue v = raw.value(key);
         return v.isObject() ? v.toObject() : QJsonObject();
     };
     const QJsonObject dataObj = nested(QLatin1String("data"));
     const QJsonObject outputObj = nested(QLatin1String("output"));
-    const QString status = raw.value(QLatin1String("status")).toString(
-        dataObj.value(QLatin1String("status")).toString(outputObj.value(QLatin1String("status")).toString()));
-    const bool approvalName = name == EventName::ApprovalRequest || name == QLatin1String("approval.requested") ||
-                              name == QLatin1String("approval_required");
+    const QString status = raw.value(QLatin1String("status"))
+                               .toString(dataObj.value(QLatin1String("status"))
+                                             .toString(outputObj.value(QLatin1String("status")).toString()));
     if (!approvalName && status != QLatin1String("approval_required"))
         return {};
 

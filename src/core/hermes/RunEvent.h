@@ -26,6 +26,9 @@ struct RunEvent
 {
     QString name;     // the "event" field (normalised for approvals)
     QJsonObject json; // payload as received, "event" always set to `name`
+    // The frame's JSON text when it is exactly `json` (the object named itself in "event" and was not
+    // normalised), so it can be passed on without encoding it again; empty otherwise.
+    QByteArray raw;
 
     QString runId() const { return json.value(QLatin1String("run_id")).toString(); }
     double timestamp() const { return json.value(QLatin1String("timestamp")).toDouble(); }

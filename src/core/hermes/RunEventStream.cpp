@@ -1,10 +1,10 @@
 #include "hermes/RunEventStream.h"
 
+#include "hermes/EventStreamConnection.h"
 #include "hermes/HermesClient.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
-#include <QNetworkReply>
 
 Q_DECLARE_LOGGING_CATEGORY(lcHermes)
 
@@ -16,32 +16,67 @@ RunEventStream::RunEventStream(HermesClient *client, const QString &runId, QObje
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &RunEventStream::pollOnce);
     m_quietTimer.setSingleShot(true);
-    connect(&m_quietTimer, &QTimer::timeout, this, [this]() {
-        if (m_done || m_polling || m_statusInFlight || !m_client)
-            return;
-        // The stream is open but says nothing: make sure the run did not end without telling us.
-        m_statusInFlight = true;
-        m_client->runStatus(m_runId, this, [this](const ApiResult &r) { onStatus(r, true); });
-    });
+    connect(&m_quietTimer, &QTimer::timeout, this, &RunEventStream::onQuietTimer);
     m_silenceTimer.setSingleShot(true);
-    connect(&m_silenceTimer, &QTimer::timeout, this,
-            [this]() { switchToPolling(QStringLiteral("the event stream went silent")); });
+    connect(&m_silenceTimer, &QTimer::timeout, this, &RunEventStream::onSilenceTimer);
 }
 
 RunEventStream::~RunEventStream()
 {
-    closeReply();
+    closeConnection();
 }
 
 void RunEventStream::start()
 {
     if (!m_client || m_done)
         return;
-    m_reply = m_client->openEventStream(m_runId);
-    connect(m_reply, &QNetworkReply::readyRead, this, &RunEventStream::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &RunEventStream::onStreamFinished);
+    m_connection = m_client->openEventStream(m_runId, this);
+    m_connection->setPaused(m_paused);
+    connect(m_connection, &EventStreamConnection::dataReceived, this, &RunEventStream::onData);
+    connect(m_connection, &EventStreamConnection::finished, this, &RunEventStream::onStreamFinished);
+    m_clock.start();
+    m_lastEventAt = m_lastBytesAt = 0;
     m_quietTimer.start(m_options.quietCheckMs);
     m_silenceTimer.start(m_options.silentStreamMs);
+}
+
+void RunEventStream::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (m_connection)
+        m_connection->setPaused(paused);
+    // Time spent paused is our own doing, not the agent's silence.
+    if (!paused && m_clock.isValid())
+        m_lastBytesAt = m_clock.elapsed();
+}
+
+void RunEventStream::onQuietTimer()
+{
+    if (m_done || m_polling || m_statusInFlight || !m_client)
+        return;
+    const qint64 due = m_lastEventAt + m_options.quietCheckMs - m_clock.elapsed();
+    if (due > 0) {
+        m_quietTimer.start(int(due));
+        return;
+    }
+    // The stream is open but says nothing: make sure the run did not end without telling us.
+    m_statusInFlight = true;
+    m_client->runStatus(m_runId, this, [this](const ApiResult &r) { onStatus(r, true); });
+}
+
+void RunEventStream::onSilenceTimer()
+{
+    if (m_done || m_polling)
+        return;
+    const qint64 due =
+        m_paused ? m_options.silentStreamMs : m_lastBytesAt + m_options.silentStreamMs - m_clock.elapsed();
+    if (due > 0) {
+        m_silenceTimer.start(int(due));
+        return;
+    }
+    switchToPolling(QStringLiteral("the event stream went silent"));
 }
 
 void RunEventStream::startPolling()
@@ -55,29 +90,25 @@ void RunEventStream::stop()
     m_pollTimer.stop();
     m_quietTimer.stop();
     m_silenceTimer.stop();
-    closeReply();
+    closeConnection();
 }
 
-void RunEventStream::closeReply()
+void RunEventStream::closeConnection()
 {
-    if (!m_reply)
+    if (!m_connection)
         return;
-    QNetworkReply *reply = m_reply;
-    m_reply = nullptr;
-    reply->disconnect(this);
-    reply->abort();
-    reply->deleteLater();
+    EventStreamConnection *connection = std::exchange(m_connection, nullptr);
+    connection->disconnect(this);
+    connection->abort();
+    connection->deleteLater();
 }
 
-void RunEventStream::onReadyRead()
+void RunEventStream::onData(const QByteArray &bytes)
 {
-    if (!m_reply || m_done)
-        return;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200)
-        return; // an error body; handled when the reply finishes
-    m_silenceTimer.start(m_options.silentStreamMs);
-    handleEvents(m_parser.feed(m_reply->readAll()));
+    if (!m_connection || m_done || m_connection->status() != 200)
+        return; // another 2xx than 200 is not an event stream: it ends as one that broke off
+    m_lastBytesAt = m_clock.elapsed();
+    handleEvents(m_parser.feed(bytes));
 }
 
 void RunEventStream::handleEvents(const QList<SseEvent> &events)
@@ -92,7 +123,7 @@ void RunEventStream::handleEvents(const QList<SseEvent> &events)
             qCWarning(lcHermes) << "run" << m_runId << "dropped a bad event frame:" << error;
             continue;
         }
-        m_quietTimer.start(m_options.quietCheckMs);
+        m_lastEventAt = m_clock.elapsed();
         if (event->isTerminal()) {
             finish(*event);
             return;
@@ -103,17 +134,17 @@ void RunEventStream::handleEvents(const QList<SseEvent> &events)
 
 void RunEventStream::onStreamFinished()
 {
-    if (!m_reply || m_done)
+    if (!m_connection || m_done)
         return;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const int status = m_connection->status();
     if (status == 200)
-        handleEvents(m_parser.feed(m_reply->readAll()) + m_parser.finish());
+        handleEvents(m_parser.finish());
     if (m_done)
         return;
     QString reason;
     if (status == 401 || status == 403) {
-        const ApiResult r = HermesClient::resultFromReply(m_reply, m_reply->readAll(), m_client->endpoint().baseUrl);
-        closeReply();
+        const ApiResult r = HermesClient::resultFromHttp(status, m_connection->errorBody());
+        closeConnection();
         stop();
         Q_EMIT failed(r.message);
         return;
@@ -121,7 +152,7 @@ void RunEventStream::onStreamFinished()
     if (status == 404)
         reason = QStringLiteral("the agent no longer serves this run's event stream (404)");
     else if (status == 0)
-        reason = QStringLiteral("the event stream broke: %1").arg(m_reply->errorString());
+        reason = QStringLiteral("the event stream broke: %1").arg(m_connection->errorString());
     else if (status == 200)
         reason = QStringLiteral("the event stream ended before the run did");
     else
@@ -133,7 +164,7 @@ void RunEventStream::switchToPolling(const QString &reason)
 {
     if (m_done || m_polling)
         return;
-    closeReply();
+    closeConnection();
     m_quietTimer.stop();
     m_silenceTimer.stop();
     m_polling = true;
@@ -190,6 +221,7 @@ void RunEventStream::onStatus(const ApiResult &result, bool quietCheck)
             return;
         }
         if (quietCheck) {
+            m_lastEventAt = m_clock.elapsed();
             m_quietTimer.start(m_options.quietCheckMs);
             return;
         }
@@ -206,6 +238,7 @@ void RunEventStream::onStatus(const ApiResult &result, bool quietCheck)
         return;
     }
     if (quietCheck) {
+        m_lastEventAt = m_clock.elapsed();
         m_quietTimer.start(m_options.quietCheckMs);
         return;
     }

@@ -10,10 +10,9 @@
 #include <QPointer>
 #include <QTimer>
 
-class QNetworkReply;
-
 namespace caduceus::hermes {
 
+class EventStreamConnection;
 class HermesClient;
 struct ApiResult;
 
@@ -37,6 +36,9 @@ public:
     void start();        // open the SSE stream
     void startPolling(); // skip the stream (it is gone, e.g. after a restart): poll the status
     void stop();         // close everything; no signal after this
+    // Back-pressure: while paused no more of the stream is read (the agent is slowed down by TCP); the
+    // silence watchdog does not count paused time. Events already read are still delivered.
+    void setPaused(bool paused);
     QString runId() const { return m_runId; }
     bool isPolling() const { return m_polling; }
     int droppedFrames() const { return m_droppedFrames; }
@@ -51,23 +53,31 @@ Q_SIGNALS:
     void failed(const QString &error);
 
 private:
-    void onReadyRead();
+    void onData(const QByteArray &bytes);
     void onStreamFinished();
+    // The watchdogs are armed once and, when they fire, look at the time of the last event / bytes: a
+    // stream delivering thousands of events a second does not restart two timers for each.
+    void onQuietTimer();
+    void onSilenceTimer();
     void handleEvents(const QList<SseEvent> &events);
     void switchToPolling(const QString &reason);
     void pollOnce();
     void onStatus(const ApiResult &result, bool quietCheck);
     void finish(const RunEvent &terminal);
-    void closeReply();
+    void closeConnection();
 
     QPointer<HermesClient> m_client;
     QString m_runId;
     Options m_options;
-    QNetworkReply *m_reply = nullptr;
+    EventStreamConnection *m_connection = nullptr;
     SseParser m_parser;
     QTimer m_pollTimer;
     QTimer m_quietTimer;
     QTimer m_silenceTimer;
+    QElapsedTimer m_clock;    // started with the stream; the times below are its elapsed() values
+    qint64 m_lastEventAt = 0; // last event (or status check) — the quiet watchdog
+    qint64 m_lastBytesAt = 0; // last bytes, keepalives included — the silence watchdog
+    bool m_paused = false;
     QElapsedTimer m_unreachableSince;
     int m_pollDelayMs = 0;
     bool m_polling = false;

@@ -28,6 +28,16 @@ private Q_SLOTS:
         QCOMPARE(e->deltaText(), QStringLiteral("hi"));
     }
 
+    void keepsTheFrameTextOnlyWhenItIsThePayload()
+    {
+        const QByteArray named = R"({"event":"message.delta","run_id":"r","delta":"hi"})";
+        QCOMPARE(RunEvent::decode(named)->raw, named);
+        // "event" added from the SSE line, or normalised approvals: the text is not the payload.
+        QVERIFY(RunEvent::decode(R"({"delta":"hi"})", "message.delta")->raw.isEmpty());
+        QVERIFY(RunEvent::decode(R"({"event":"approval.requested","command":"rm"})")->raw.isEmpty());
+        QVERIFY(RunEvent::make(QStringLiteral("run.failed"), {}).raw.isEmpty());
+    }
+
     void reasoningAcceptsDeltaOrText()
     {
         QCOMPARE(RunEvent::decode(R"({"event":"reasoning.delta","text":"a"})")->deltaText(), QStringLiteral("a"));

@@ -76,6 +76,20 @@ private Q_SLOTS:
         QCOMPARE(packet.encode(), wire);
     }
 
+    void encodesAnEventWithJsonTextLikeAJsonArgument()
+    {
+        const QByteArray payload =
+            "{\"event\":\"message.delta\",\"delta\":\"h\\u00e9 \\\"x\\\"\",\"session_id\":\"s1\"}";
+        const QJsonObject expected = QJsonDocument::fromJson(payload).object();
+        const QByteArray text = SocketPacket::encodeEvent("/chat-run", "message.delta", payload);
+        QCOMPARE(text, "2/chat-run,[\"message.delta\"," + payload + "]");
+        const auto decoded = SocketPacket::decode(text);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(decoded.value().eventName(), QStringLiteral("message.delta"));
+        QCOMPARE(decoded.value().arguments(), QJsonArray{expected});
+        QCOMPARE(SocketPacket::encodeEvent("/", "a\"b", "{}"), QByteArray("2[\"a\\\"b\",{}]"));
+    }
+
     void namespaceWithoutCommaIsAccepted()
     {
         const auto decoded = SocketPacket::decode("0/random");
