@@ -115,9 +115,9 @@ SessionController *SessionManager::controller(const QString &sessionId)
         return c;
     auto *c = new SessionController(sessionId, this);
     connect(c, &SessionController::eventEmitted, this,
-            [this](const QString &id, const QString &name, const QJsonObject &payload) {
+            [this](const QString &id, const QString &name, const QJsonObject &payload, const QByteArray &json) {
                 noteUse(id);
-                Q_EMIT sessionEvent(id, name, payload);
+                Q_EMIT sessionEvent(id, name, payload, json);
             });
     connect(c, &SessionController::stateChanged, this, [this, sessionId]() { Q_EMIT sessionStateChanged(sessionId); });
     m_controllers.insert(sessionId, c);
