@@ -191,12 +191,12 @@ MessageRecord *SessionController::findMessage(qint64 id)
     return nullptr;
 }
 
-MessageRecord &SessionController::appendMessage(MessageRecord m)
+MessageRecord &SessionController::appendMessage(MessageRecord m, const QString &dequeueId)
 {
     m.sessionId = m_sessionId;
     if (m.timestamp <= 0)
         m.timestamp = nowSeconds();
-    if (m_manager->store()->appendMessage(m) <= 0)
+    if (m_manager->store()->appendMessage(m, dequeueId) <= 0)
         qCWarning(lcSession) << "could not store a message of" << m_sessionId << m_manager->store()->lastError();
     if (m_run && m.role != QLatin1String("user"))
         m_run->rowIds.append(m.id);
@@ -564,7 +564,7 @@ void SessionController::recoverUnstartedTurn(const MessageRecord &user)
     startRun(item, &user);
 }
 
-void SessionController::startRun(const store::QueueItem &item, const MessageRecord *storedUser)
+void SessionController::startRun(const store::QueueItem &item, const MessageRecord *storedUser, bool fromQueue)
 {
     store::SessionStore *st = m_manager->store();
     const double now = nowSeconds();
@@ -609,7 +609,7 @@ void SessionController::startRun(const store::QueueItem &item, const MessageReco
         user.timestamp = now;
         user.extra.insert(StartKeyField, idempotencyKey);
         user.extra.insert(StartAgentSessionField, m_run->agentSessionId);
-        userId = appendMessage(user).id;
+        userId = appendMessage(user, fromQueue ? item.queueId : QString()).id;
         m_inputTokens += TokenEstimator::estimate(user.content);
     }
     m_run->userMessageId = userId;
@@ -1171,13 +1171,13 @@ void SessionController::startNextQueued()
 {
     if (m_state != State::Idle || m_queue.isEmpty())
         return;
+    // Its stored row stays until the input is stored as the turn's user message (same transaction).
     const store::QueueItem next = m_queue.takeFirst();
-    m_manager->store()->removeQueued(m_sessionId, next.queueId);
     emitEvent(QStringLiteral("run.queued"),
               QJsonObject{{QStringLiteral("queue_length"), queueLength()}, {QStringLiteral("queue"), queueJson()},
                           {QStringLiteral("dequeued"), next.queueId}});
     Q_EMIT stateChanged();
-    startRun(next);
+    startRun(next, nullptr, true);
 }
 
 void SessionController::resumeQueue()

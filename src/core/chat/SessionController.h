@@ -110,7 +110,9 @@ private:
 
     void loadFromStore();
     // `storedUser`: the turn's user row when it is already stored (recovery), else one is appended.
-    void startRun(const store::QueueItem &item, const store::MessageRecord *storedUser = nullptr);
+    // `fromQueue`: `item` was taken from the queue; its stored row goes in the transaction that stores the input.
+    void startRun(const store::QueueItem &item, const store::MessageRecord *storedUser = nullptr,
+                  bool fromQueue = false);
     // The agent answered the start (or it was given up): a restart must not ask for this turn again.
     void forgetUnstartedTurn();
     void onRunStarted(const hermes::ApiResult &result);
@@ -124,7 +126,7 @@ private:
     void startNextQueued();
 
     store::MessageRecord *findMessage(qint64 id);
-    store::MessageRecord &appendMessage(store::MessageRecord m);
+    store::MessageRecord &appendMessage(store::MessageRecord m, const QString &dequeueId = QString());
     void touchMessage(const store::MessageRecord &m, bool persistNow);
     void persistDirty();
     store::MessageRecord &openAssistant();

@@ -350,7 +350,7 @@ qint64 SessionStore::insertMessageRow(const MessageRecord &m)
     return ok ? q->lastInsertId().toLongLong() : 0;
 }
 
-qint64 SessionStore::appendMessage(MessageRecord &m)
+qint64 SessionStore::appendMessage(MessageRecord &m, const QString &dequeueId)
 {
     const QString what = QStringLiteral("add a message to session %1").arg(m.sessionId);
     if (m.role.isEmpty()) {
@@ -371,6 +371,11 @@ qint64 SessionStore::appendMessage(MessageRecord &m)
                                                "last_active = max(last_active, ?) WHERE id = ?"));
     if (!execute(bump, {m.timestamp, m.sessionId}, what))
         return 0;
+    if (!dequeueId.isEmpty()) {
+        QSqlQuery *dequeue = statement(QStringLiteral("DELETE FROM queue_items WHERE session_id = ? AND queue_id = ?"));
+        if (!execute(dequeue, {m.sessionId, dequeueId}, what))
+            return 0;
+    }
     if (!transaction.commit()) {
         fail(what, transaction.error());
         return 0;

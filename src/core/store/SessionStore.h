@@ -40,7 +40,9 @@ public:
 
     // --- messages (ascending id order everywhere)
     // Sets m.id (and m.timestamp when it was 0); bumps count/last_active. Returns the id, 0 on failure.
-    qint64 appendMessage(MessageRecord &m);
+    // `dequeueId`: the queued input this message is, removed in the same transaction, so that a crash can
+    // leave it queued or sent but never lose it.
+    qint64 appendMessage(MessageRecord &m, const QString &dequeueId = QString());
     // Several rows in one transaction (imports): all or none. Sets each id (and a 0 timestamp to now).
     bool appendMessages(QList<MessageRecord> &rows);
     bool updateMessage(const MessageRecord &m);                 // all mutable fields by id

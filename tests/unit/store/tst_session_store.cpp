@@ -116,6 +116,7 @@ private Q_SLOTS:
     void queueIsFifoAndEditable();
     void queueRejectsDuplicatesAndUnknownSessions();
     void queuePersistsAcrossReopen();
+    void queuedInputBecomesMessageAtomically();
 
     void snapshotsLatestWins();
 
@@ -693,6 +694,23 @@ void TestSessionStore::runsUpsertAndQueries()
 }
 
 // --------------------------------------------------------------------------------------------------- queue
+
+void TestSessionStore::queuedInputBecomesMessageAtomically()
+{
+    QVERIFY(m_store->createSession(newSession(QStringLiteral("s1"))));
+    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q1"), QStringLiteral("next"))));
+    QVERIFY(m_store->enqueue(newQueueItem(QStringLiteral("s1"), QStringLiteral("q2"), QStringLiteral("later"))));
+
+    // A failing insert (no role) leaves the input queued: nothing is lost.
+    MessageRecord broken = newMessage(QStringLiteral("s1"), QString(), QStringLiteral("next"));
+    QCOMPARE(m_store->appendMessage(broken, QStringLiteral("q1")), 0);
+    QCOMPARE(queueIdsOf(m_store->queue(QStringLiteral("s1"))), (QStringList{QStringLiteral("q1"), QStringLiteral("q2")}));
+
+    MessageRecord user = newMessage(QStringLiteral("s1"), QStringLiteral("user"), QStringLiteral("next"));
+    QVERIFY(m_store->appendMessage(user, QStringLiteral("q1")) > 0);
+    QCOMPARE(queueIdsOf(m_store->queue(QStringLiteral("s1"))), (QStringList{QStringLiteral("q2")}));
+    QCOMPARE(m_store->messages(QStringLiteral("s1")).size(), 1);
+}
 
 void TestSessionStore::queueIsFifoAndEditable()
 {
