@@ -66,6 +66,9 @@ elseif(WIN32)
 else()
   install(TARGETS caduceus RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   install(TARGETS hermes-sim RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/caduceus)
+  if(TARGET caduceus-headless) # where main.cpp's runHeadlessProgram looks for it
+    install(TARGETS caduceus-headless RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/caduceus)
+  endif()
 endif()
 
 # ---- Qt deployment into the installed tree (Windows and macOS; Linux packages use the system Qt).

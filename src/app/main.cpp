@@ -16,11 +16,26 @@
 #endif
 
 #include <QCommandLineParser>
-#include <memory>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QTextStream>
 #include <QTimer>
+
+#include <memory>
+
+#ifdef Q_OS_WIN
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <cstdio>
+#include <windows.h>
+#endif
+
+#if defined(CADUCEUS_WITH_GUI) && defined(Q_OS_LINUX)
+#include <climits>
+#include <string>
+#include <unistd.h>
+#endif
 
 namespace {
 
@@ -98,10 +113,48 @@ bool wantsWindow(int argc, char **argv)
 #endif
 }
 
+#if defined(CADUCEUS_WITH_GUI) && defined(Q_OS_LINUX)
+// The terminal and relay modes do not need the window's libraries, yet a program linked with them maps and
+// relocates them all (Qt Quick, Qml, Widgets, Gui: about 10 MiB of a long-running relay's memory). When the
+// same program built without the window (caduceus-headless) is installed with it, run that instead: exec
+// keeps the process id, the terminal, the arguments (argv[0] too) and the signal handling of a service.
+// Returns only when there is none (then everything runs here, as on the other systems).
+void runHeadlessProgram(char **argv)
+{
+    if (qEnvironmentVariableIsSet("CADUCEUS_IN_PROCESS"))
+        return;
+    char self[PATH_MAX];
+    const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length <= 0)
+        return;
+    std::string dir(self, size_t(length));
+    dir.erase(dir.rfind('/'));
+    for (const std::string &candidate : {dir + "/caduceus-headless", dir + "/../libexec/caduceus/caduceus-headless"}) {
+        if (access(candidate.c_str(), X_OK) == 0)
+            execv(candidate.c_str(), argv);
+    }
+}
+#endif
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+#if defined(CADUCEUS_WITH_GUI) && defined(Q_OS_LINUX)
+    if (!wantsWindow(argc, argv))
+        runHeadlessProgram(argv);
+#endif
+#ifdef Q_OS_WIN
+    // caduceus.exe is a GUI program (no console window from the Start menu), so Windows gives it no console:
+    // the terminal modes write to the one they were started from, when there is one (unless redirected).
+    if (!wantsWindow(argc, argv) && AttachConsole(ATTACH_PARENT_PROCESS)) {
+        FILE *stream = nullptr;
+        if (GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)) == FILE_TYPE_UNKNOWN)
+            freopen_s(&stream, "CONOUT$", "w", stdout);
+        if (GetFileType(GetStdHandle(STD_ERROR_HANDLE)) == FILE_TYPE_UNKNOWN)
+            freopen_s(&stream, "CONOUT$", "w", stderr);
+    }
+#endif
     QCoreApplication::setOrganizationName(QStringLiteral("Caduceus"));
     QCoreApplication::setApplicationName(QStringLiteral("Caduceus"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CADUCEUS_VERSION_STRING));

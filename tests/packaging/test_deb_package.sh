@@ -72,6 +72,7 @@ check_executable() { [ -x "$stage/$1" ] || fail "$1 is missing or not executable
 check_file() { [ -s "$stage/$1" ] || fail "$1 is missing"; }
 check_executable usr/bin/caduceus
 check_executable usr/libexec/caduceus/hermes-sim
+check_executable usr/libexec/caduceus/caduceus-headless
 check_file usr/share/doc/caduceus/README.md
 unit=usr/lib/systemd/user/caduceus-relay.service
 check_file "$unit"
@@ -152,6 +153,17 @@ else
   echo "caduceus chat (Demo agent from /usr/libexec/caduceus): $(printf '%s' "$out" | grep -m1 '^agent: ')"
   [ -s "$work/data/caduceus.db" ] || fail "the chat turn left no database in --data-dir"
 fi
+
+# Terminal and relay modes run as the program without the window's libraries (same process).
+"$stage/usr/bin/caduceus" --relay --port 0 --data-dir "$work/relay-data" >"$work/relay.log" 2>&1 &
+relay=$!
+sleep 1
+exe=$(readlink "/proc/$relay/exe" || true)
+kill "$relay" 2>/dev/null; wait "$relay" 2>/dev/null || true
+case "$exe" in
+  */usr/libexec/caduceus/caduceus-headless) echo "caduceus --relay runs as $exe" ;;
+  *) cat "$work/relay.log"; fail "caduceus --relay did not run as libexec/caduceus/caduceus-headless but as '$exe'" ;;
+esac
 
 echo "packaging test took $(( $(date +%s) - start )) s"
 exit $status
