@@ -8,7 +8,10 @@ artifacts=$2
 mkdir -p "$artifacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Own config folder too: the settings (window geometry, last session, renderer) of whoever runs the tests
+# must neither change the test nor be changed by it.
 export CADUCEUS_NO_KEYCHAIN=1 CADUCEUS_DATA_DIR="$work/data" HERMES_HOME="$work/no-hermes" QT_QPA_PLATFORM=xcb
+export XDG_CONFIG_HOME="$work/config"
 
 inner() {
     "$caduceus" >"$work/app.log" 2>&1 &
