@@ -1151,7 +1151,7 @@ void SessionController::syncTranscript(std::function<void(bool)> done)
                                     m_run->client, this);
     connect(sync, &TranscriptSync::finished, this, [this, sync, done](bool synced, const QString &note) {
         sync->deleteLater();
-        if (synced) {
+        if (synced && sync->changedRows()) {
             m_context.invalidateFrom(m_run ? m_run->userMessageId + 1 : 1);
             const int limit = m_manager->settings().resumeMessageLimit;
             m_messages = m_manager->store()->messages(m_sessionId, 0, limit + 1);

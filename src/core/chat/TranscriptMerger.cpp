@@ -12,6 +12,8 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcSession)
 
 namespace caduceus::chat {
@@ -294,10 +296,21 @@ void TranscriptSync::apply(const QList<MessageRecord> &agentRows)
         finish(false, QStringLiteral("the agent's transcript had nothing to add"));
         return;
     }
+    const auto sameRow = [](const MessageRecord &a, const MessageRecord &b) {
+        // Timestamps aside: the stream's are the ones kept anyway.
+        return a.role == b.role && a.content == b.content && a.reasoning == b.reasoning &&
+               a.toolCalls == b.toolCalls && a.toolCallId == b.toolCallId && a.toolName == b.toolName &&
+               a.status == b.status && a.extra == b.extra;
+    };
+    if (std::equal(streamed.cbegin(), streamed.cend(), merged.cbegin(), merged.cend(), sameRow)) {
+        finish(true, {});
+        return;
+    }
     if (!st->replaceRunMessages(m_sessionId, m_runId, merged)) {
         finish(false, st->lastError());
         return;
     }
+    m_changedRows = true;
     finish(true, {});
 }
 

@@ -45,6 +45,10 @@ public:
     void start(int timeoutMs);
     // Reads the state.db fallback; its busy budget is the longest wait for the agent's write lock.
     AgentStateReader &stateReader() { return m_reader; }
+    // After a successful finished(): whether the stored rows of the run were replaced. When the agent's
+    // transcript says what was streamed (the common case for a plain answer) nothing is written, and the rows
+    // keep their ids.
+    bool changedRows() const { return m_changedRows; }
 
 Q_SIGNALS:
     void finished(bool synced, const QString &note);
@@ -65,6 +69,7 @@ private:
     AgentStateReader m_reader;
     int m_attempts = 0;
     bool m_done = false;
+    bool m_changedRows = false;
 };
 
 } // namespace caduceus::chat

@@ -232,6 +232,35 @@ private Q_SLOTS:
                  QStringLiteral("eph_lq3k9x2a_ab12cd_2"));
     }
 
+    void syncOfAnUnchangedRunWritesNothing()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("same-%1.db").arg(m_serial));
+        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        useAgent(QStringLiteral("default"), path);
+        createSession(QStringLiteral("default"));
+        streamV22Run();
+
+        QList<qint64> ids;
+        for (int round = 0; round < 2; ++round) {
+            chat::TranscriptSync *sync = newSync(QStringLiteral("run_A"), QStringLiteral("eph_lq3k9x2a_ab12cd_2"),
+                                                 QStringLiteral("default"));
+            QSignalSpy finished(sync, &chat::TranscriptSync::finished);
+            sync->start(10000);
+            QVERIFY(finished.wait(10000));
+            QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+            // The first sync adds what only the agent knew (tool calls, results); the second finds the
+            // stored rows already saying what the agent says and leaves them alone.
+            QCOMPARE(sync->changedRows(), round == 0);
+            QList<qint64> now;
+            for (const MessageRecord &m : runRows(QStringLiteral("run_A")))
+                now << m.id;
+            QCOMPARE(now.size(), 3);
+            if (round == 1)
+                QCOMPARE(now, ids);
+            ids = now;
+        }
+    }
+
     void olderSchemaDecodesListContentAndPairsStreamedReasoning()
     {
         const QString path = m_dir.filePath(QStringLiteral("old-%1.db").arg(m_serial));
