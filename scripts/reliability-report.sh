@@ -141,7 +141,8 @@ if os.path.exists(fuzz):
             'socketio_packet': 'Socket.IO packets, binary placeholders', 'http_request': 'HTTP/1.1 requests (relay, hermes-sim)',
             'state_db': "agent state.db rows, chains, damaged files", 'profile_env': 'profile .env (and no value in warnings)',
             'profile_yaml': 'profile config.yaml (yaml-cpp)', 'multipart': 'web UI uploads (multipart/form-data)',
-            'chatrun_session': 'a whole /chat-run client session on the real namespace'}
+            'chatrun_session': 'a whole /chat-run client session on the real namespace',
+            'event_stream': 'event-stream HTTP answers (status, headers, chunked, redirects)'}
     total = 0
     for line in open(fuzz).read().splitlines()[1:]:
         t, secs, execs, rate, cov, corpus, found = line.split('\t')

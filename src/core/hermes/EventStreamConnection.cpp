@@ -50,6 +50,9 @@ void EventStreamConnection::dropSocket()
     QTcpSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
     socket->abort();
+    // Not our child any more: when a slot of dataReceived() or finished() deletes us, we are usually inside
+    // one of the socket's own signals, and deleting it there (with our children) is a use after free.
+    socket->setParent(nullptr);
     socket->deleteLater();
 }
 
