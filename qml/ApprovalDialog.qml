@@ -4,8 +4,9 @@ import Caduceus
 
 // Asks the user whether the agent may run a guarded command. It covers only the chat pane it is
 // placed in (anchors.fill the pane), never the whole application, so other sessions stay usable.
-// Keys: O allow once, R allow for this run, A always allow, D or Esc deny. Buttons and keys stay
-// inert for `armDelayMs` after a request appears so that typing cannot answer it by accident.
+// Keys: Alt+O allow once, Alt+R allow for this run, Alt+A always allow, Alt+D or Esc deny. Plain letters
+// do nothing: the request may appear while the user is typing, and a word must not become an answer
+// ("and…" would always allow). Buttons and keys also stay inert for `armDelayMs` after a request appears.
 // The agent denies an unanswered request after `timeoutSeconds`, counted from `requestTimestamp`.
 FocusScope {
     id: root
@@ -58,15 +59,16 @@ FocusScope {
     }
 
     function shortcutFor(choice) {
+        const alt = Qt.platform.os === "osx" ? "\u2325" : "Alt+";
         switch (choice) {
         case "once":
-            return "O";
+            return alt + "O";
         case "session":
-            return "R";
+            return alt + "R";
         case "always":
-            return "A";
+            return alt + "A";
         default:
-            return "D";
+            return alt + "D";
         }
     }
 
@@ -122,8 +124,11 @@ FocusScope {
         default:
             return;
         }
-        if (event.modifiers & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier))
+        const modifiers = event.modifiers & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier | Qt.ShiftModifier);
+        if (event.key === Qt.Key_Escape ? modifiers !== 0 : modifiers !== Qt.AltModifier) {
+            event.accepted = event.key !== Qt.Key_Escape; // typed letters stop here, never reach the answer
             return;
+        }
         event.accepted = true;
         root.respond(choice);
     }

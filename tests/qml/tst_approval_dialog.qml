@@ -71,7 +71,7 @@ Item {
             openDialog();
             compare(dialog.offeredChoices, ["once", "session", "deny"]);
             compare(button("always"), null);
-            keyClick(Qt.Key_A);
+            keyClick(Qt.Key_A, Qt.AltModifier);
             compare(respondedSpy.count, 0);
         }
 
@@ -85,23 +85,34 @@ Item {
 
         function test_shortcuts_data() {
             return [
-                { tag: "O allows once", key: Qt.Key_O, choice: "once" },
-                { tag: "R allows for the run", key: Qt.Key_R, choice: "session" },
-                { tag: "A always allows", key: Qt.Key_A, choice: "always" },
-                { tag: "D denies", key: Qt.Key_D, choice: "deny" },
-                { tag: "Esc denies", key: Qt.Key_Escape, choice: "deny" },
+                { tag: "Alt+O allows once", key: Qt.Key_O, modifiers: Qt.AltModifier, choice: "once" },
+                { tag: "Alt+R allows for the run", key: Qt.Key_R, modifiers: Qt.AltModifier, choice: "session" },
+                { tag: "Alt+A always allows", key: Qt.Key_A, modifiers: Qt.AltModifier, choice: "always" },
+                { tag: "Alt+D denies", key: Qt.Key_D, modifiers: Qt.AltModifier, choice: "deny" },
+                { tag: "Esc denies", key: Qt.Key_Escape, modifiers: Qt.NoModifier, choice: "deny" },
             ];
         }
 
         function test_shortcuts(data) {
             openDialog();
-            keyClick(data.key);
+            keyClick(data.key, data.modifiers);
             compare(respondedSpy.count, 1);
             compare(respondedSpy.signalArguments[0][0], data.choice);
         }
 
+        function test_typingIsNotAnAnswer() {
+            // The request appears while the user types a follow-up: "and … ok … done" must answer nothing.
+            openDialog();
+            for (const key of [Qt.Key_A, Qt.Key_N, Qt.Key_D, Qt.Key_O, Qt.Key_R, Qt.Key_Space])
+                keyClick(key);
+            keyClick(Qt.Key_A, Qt.ShiftModifier);
+            keyClick(Qt.Key_O, Qt.ControlModifier);
+            compare(respondedSpy.count, 0);
+            verify(dialog.active);
+        }
+
         function test_shortcutsIgnoredWhileClosed() {
-            keyClick(Qt.Key_O);
+            keyClick(Qt.Key_O, Qt.AltModifier);
             compare(respondedSpy.count, 0);
         }
 
@@ -114,7 +125,7 @@ Item {
             mouseClick(check);
             verify(check.checked);
             dialog.forceActiveFocus();
-            keyClick(Qt.Key_D);
+            keyClick(Qt.Key_D, Qt.AltModifier);
             compare(respondedSpy.signalArguments[0][0], "deny");
             compare(respondedSpy.signalArguments[0][1], true);
         }
@@ -123,7 +134,7 @@ Item {
             openDialog();
             verify(!findChild(dialog, "applyToAll").visible);
             dialog.applyToAll = true;
-            keyClick(Qt.Key_O);
+            keyClick(Qt.Key_O, Qt.AltModifier);
             compare(respondedSpy.signalArguments[0][1], false);
         }
 
@@ -138,11 +149,11 @@ Item {
         function test_keysIgnoredUntilArmed() {
             dialog.armDelayMs = 300;
             openDialog();
-            keyClick(Qt.Key_O);
+            keyClick(Qt.Key_O, Qt.AltModifier);
             compare(respondedSpy.count, 0, "a keystroke meant for the composer must not approve");
             verify(!button("once").enabled);
             tryCompare(dialog, "armed", true, 2000);
-            keyClick(Qt.Key_O);
+            keyClick(Qt.Key_O, Qt.AltModifier);
             compare(respondedSpy.count, 1);
         }
 
@@ -168,7 +179,7 @@ Item {
             verify(dialog.timedOut);
             verify(/Timed out/.test(findChild(dialog, "approvalCountdown").text));
             verify(!button("once").enabled);
-            keyClick(Qt.Key_O);
+            keyClick(Qt.Key_O, Qt.AltModifier);
             compare(respondedSpy.count, 0, "the agent already denied it");
         }
     }
