@@ -192,6 +192,10 @@ FocusScope {
                             const next = input.nextItemInFocusChain(forward);
                             if (next)
                                 next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason);
+                        } else if (event.key === Qt.Key_Escape && root.running && !input.inputMethodComposing) {
+                            // Esc stops the turn (the input method keeps Esc while composing).
+                            event.accepted = true;
+                            root.stopRequested();
                         } else if (event.matches(StandardKey.Paste) && Clipboard.hasAttachments()) {
                             if (root.addAttachments(Clipboard.attachmentPaths()) > 0)
                                 event.accepted = true;
@@ -317,7 +321,7 @@ FocusScope {
                         iconSize: 14
                         iconColor: Theme.text
                         restColor: Theme.surfaceAlt
-                        toolTipText: qsTr("Stop the running turn")
+                        toolTipText: qsTr("Stop the running turn (Esc)")
                         onClicked: root.stopRequested()
                     }
 

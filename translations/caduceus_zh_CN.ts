@@ -262,10 +262,6 @@
         <translation>Enter 发送 · Shift+Enter 换行</translation>
     </message>
     <message>
-        <source>Stop the running turn</source>
-        <translation>停止正在进行的回合</translation>
-    </message>
-    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -276,6 +272,10 @@
     <message>
         <source>Send</source>
         <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop the running turn (Esc)</source>
+        <translation>停止正在进行的回合 (Esc)</translation>
     </message>
 </context>
 <context>

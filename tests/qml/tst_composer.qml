@@ -102,6 +102,17 @@ Item {
             compare(sendSpy.count, 0);
         }
 
+        function test_escapeStopsOnlyARunningTurn() {
+            keyClick(Qt.Key_Escape);
+            compare(stopSpy.count, 0, "nothing runs: Esc does nothing");
+            composer.running = true;
+            type("draft");
+            keyClick(Qt.Key_Escape);
+            compare(stopSpy.count, 1);
+            compare(composer.text, "draft", "the draft stays");
+            compare(sendSpy.count, 0);
+        }
+
         function test_enterWhileRunningQueues() {
             composer.running = true;
             keyClick(Qt.Key_Return);
