@@ -16,8 +16,59 @@ Dialog {
     height: Math.min(720, parent.height - Theme.spacingXL * 2)
     modal: true
     title: qsTr("Settings")
-    standardButtons: Dialog.Close
     padding: Theme.spacingL
+    topPadding: 0
+
+    background: Rectangle {
+        radius: Theme.radiusL
+        color: Theme.surface
+        border.color: Theme.border
+    }
+    header: Item {
+        implicitHeight: titleLabel.implicitHeight + Theme.spacingL * 2
+        Label {
+            id: titleLabel
+            anchors.left: parent.left
+            anchors.leftMargin: Theme.spacingL
+            anchors.verticalCenter: parent.verticalCenter
+            text: root.title
+            font.pixelSize: Theme.fontSizeTitle
+            font.weight: Font.DemiBold
+            color: Theme.text
+        }
+        IconButton {
+            anchors.right: parent.right
+            anchors.rightMargin: Theme.spacingM
+            anchors.verticalCenter: parent.verticalCenter
+            iconName: "close"
+            toolTipText: qsTr("Close settings")
+            onClicked: root.close()
+        }
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: 1
+            color: Theme.border
+        }
+    }
+    footer: Item {
+        implicitHeight: closeButton.implicitHeight + Theme.spacingM * 2
+        Rectangle {
+            width: parent.width
+            height: 1
+            color: Theme.border
+        }
+        ThemedButton {
+            id: closeButton
+            objectName: "settingsClose"
+            anchors.right: parent.right
+            anchors.rightMargin: Theme.spacingL
+            anchors.verticalCenter: parent.verticalCenter
+            text: qsTr("Done")
+            variant: "primary"
+            onClicked: root.close()
+        }
+    }
 
     onOpened: {
         urlField.text = Backend.setting("agent/url", "");
@@ -129,11 +180,14 @@ Dialog {
             }
 
             SectionTitle { text: qsTr("Appearance") }
-            RowLayout {
-                spacing: Theme.spacingS
+            GridLayout {
+                columns: 2
+                columnSpacing: Theme.spacingM
+                rowSpacing: Theme.spacingS
                 Label { text: qsTr("Theme"); color: Theme.textMuted }
-                ComboBox {
+                ThemedComboBox {
                     id: themeBox
+                    Layout.preferredWidth: 220
                     model: [qsTr("System"), qsTr("Light"), qsTr("Dark")]
                     readonly property var modes: ["system", "light", "dark"]
                     currentIndex: Math.max(0, modes.indexOf(Theme.mode))
@@ -143,9 +197,9 @@ Dialog {
                     }
                     Accessible.name: qsTr("Theme")
                 }
-                Item { Layout.preferredWidth: Theme.spacingL }
                 Label { text: qsTr("Text size"); color: Theme.textMuted }
                 Slider {
+                    Layout.preferredWidth: 220
                     from: 0.85
                     to: 1.5
                     stepSize: 0.05
@@ -156,25 +210,20 @@ Dialog {
                     }
                     Accessible.name: qsTr("Text size")
                 }
-            }
-            RowLayout {
-                spacing: Theme.spacingS
                 Label { text: qsTr("Language"); color: Theme.textMuted }
-                ComboBox {
+                ThemedComboBox {
                     // Empty code: follow the system. Switching retranslates the window at once.
+                    Layout.preferredWidth: 220
                     model: [{ code: "", name: qsTr("System") }].concat(Translations.languages)
                     textRole: "name"
                     currentIndex: Math.max(0, model.findIndex(entry => entry.code === Translations.choice))
                     onActivated: index => Translations.setChoice(model[index].code)
                     Accessible.name: qsTr("Language")
                 }
-            }
-
-            RowLayout {
-                spacing: Theme.spacingS
                 Label { text: qsTr("Rendering"); color: Theme.textMuted }
-                ComboBox {
+                ThemedComboBox {
                     objectName: "rendererBox"
+                    Layout.preferredWidth: 220
                     model: [qsTr("Automatic"), qsTr("Graphics card (OpenGL)"), qsTr("Software")]
                     readonly property var modes: ["auto", "gpu", "software"]
                     currentIndex: Math.max(0, modes.indexOf(Backend.setting("ui/renderer", "auto")))

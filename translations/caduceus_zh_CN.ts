@@ -797,6 +797,14 @@ Your chats appear here.</source>
         <source>While the window is in the background, an approval request or a finished or failed run shows a notification; clicking it opens that chat.</source>
         <translation>窗口在后台时，批准请求以及完成或失败的运行会显示通知；点击通知即可打开对应的对话。</translation>
     </message>
+    <message>
+        <source>Close settings</source>
+        <translation>关闭设置</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
 </context>
 <context>
     <name>Spinner</name>
