@@ -17,6 +17,27 @@ ApplicationWindow {
     title: Backend.currentTitle.length > 0 ? Backend.currentTitle + " — Caduceus" : "Caduceus"
     color: Theme.window
 
+    // Controls drawn by the Basic style (text fields, dialogs, spin boxes, switches, sliders, tooltips) take
+    // their colours from the palette: give it the theme's, or they stay light-grey blocks in the dark theme.
+    palette.window: Theme.surface
+    palette.windowText: Theme.text
+    palette.base: Theme.surface
+    palette.alternateBase: Theme.surfaceAlt
+    palette.text: Theme.text
+    palette.placeholderText: Theme.textFaint
+    palette.button: Theme.surfaceAlt
+    palette.buttonText: Theme.text
+    palette.brightText: Theme.accentText
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.accentText
+    palette.light: Theme.surfaceHover
+    palette.midlight: Theme.border
+    palette.mid: Theme.borderStrong
+    palette.dark: Theme.accent
+    palette.shadow: Theme.shadow
+    palette.toolTipBase: Theme.surfaceAlt
+    palette.toolTipText: Theme.text
+
     Settings {
         category: "window"
         property alias x: window.x
