@@ -76,6 +76,7 @@ Dialog {
         modelField.text = Backend.setting("chat/defaultModel", "");
         promptArea.text = Backend.setting("chat/systemPrompt", "");
         relayPort.value = Number(Backend.setting("relay/port", 8648));
+        urlField.forceActiveFocus(); // the keyboard starts in the first field, not on the close button
     }
 
     component SectionTitle: Label {
@@ -126,6 +127,13 @@ Dialog {
                 Layout.fillWidth: true
                 placeholderText: qsTr("Agent URL, e.g. http://127.0.0.1:8642 (empty: find local Hermes)")
                 Accessible.name: qsTr("Agent URL")
+                onAccepted: Backend.connectAgent(urlField.text, keyField.text)
+            }
+            Hint {
+                objectName: "agentUrlError"
+                visible: Backend.agentUrlError.length > 0
+                text: Backend.agentUrlError
+                color: Theme.danger
             }
             TextField {
                 id: keyField
@@ -134,6 +142,7 @@ Dialog {
                 echoMode: TextInput.Password
                 placeholderText: qsTr("API key (API_SERVER_KEY); kept in the system keychain")
                 Accessible.name: qsTr("Agent API key")
+                onAccepted: Backend.connectAgent(urlField.text, keyField.text)
             }
             RowLayout {
                 ThemedButton {

@@ -156,6 +156,10 @@
         <source>The key could not be saved in the keychain: %1</source>
         <translation>无法将密钥保存到钥匙串：%1</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is not an agent address: use http://host:port or https://host, e.g. http://127.0.0.1:8642.</source>
+        <translation>“%1”不是智能体地址：请使用 http://主机:端口 或 https://主机，例如 http://127.0.0.1:8642。</translation>
+    </message>
 </context>
 <context>
     <name>ChatPane</name>

@@ -128,7 +128,7 @@ void AppRuntime::useDemo(const QString &why, std::function<void(bool, const QStr
 {
     qCInfo(lcApp) << "using the Demo agent:" << why;
     auto answered = std::make_shared<bool>(false);
-    connect(m_demo, &DemoAgent::started, this, [this, why, done, answered](const QUrl &url) {
+    const auto useUrl = [this, why, done, answered](const QUrl &url) {
         if (std::exchange(*answered, true))
             return;
         hermes::AgentEndpoint endpoint;
@@ -140,7 +140,13 @@ void AppRuntime::useDemo(const QString &why, std::function<void(bool, const QStr
         m_sessions->setAgent(endpoint);
         m_sessions->setDefaultProfile(endpoint.profile);
         finishConnect(QStringLiteral("Demo agent (simulated; %1)").arg(why), AgentSource::Demo, done);
-    }, Qt::SingleShotConnection);
+    };
+    // Already running (a second "connect" that ends on the Demo agent): it will not start again.
+    if (m_demo->isRunning()) {
+        useUrl(m_demo->url());
+        return;
+    }
+    connect(m_demo, &DemoAgent::started, this, useUrl, Qt::SingleShotConnection);
     connect(m_demo, &DemoAgent::failed, this, [done, answered](const QString &error) {
         if (std::exchange(*answered, true))
             return;

@@ -361,6 +361,20 @@ void ChatBackend::setSetting(const QString &key, const QVariant &value)
 
 void ChatBackend::connectAgent(const QString &url, const QString &key)
 {
+    // A typed address that cannot be an agent's is refused here, with the reason, instead of quietly
+    // falling back to the local profiles or the Demo agent.
+    const QUrl typed = QUrl::fromUserInput(url.trimmed());
+    if (!url.trimmed().isEmpty() &&
+        (!typed.isValid() || typed.host().isEmpty() ||
+         (typed.scheme() != QLatin1String("http") && typed.scheme() != QLatin1String("https")))) {
+        const QString reason =
+            tr("\"%1\" is not an agent address: use http://host:port or https://host, e.g. http://127.0.0.1:8642.")
+                .arg(url.trimmed().left(200));
+        m_agentUrlError = reason;
+        Q_EMIT agentChanged();
+        return;
+    }
+    m_agentUrlError.clear();
     m_agentStatus = QStringLiteral("connecting");
     m_agentReason.clear();
     Q_EMIT agentChanged();

@@ -38,6 +38,8 @@ class ChatBackend : public QObject
     Q_PROPERTY(QVariantMap compression READ compression NOTIFY compressionChanged)
     Q_PROPERTY(QString agentStatus READ agentStatus NOTIFY agentChanged)
     Q_PROPERTY(QString agentStatusReason READ agentStatusReason NOTIFY agentChanged)
+    // Why the address typed in Settings was refused (empty once a connect was accepted).
+    Q_PROPERTY(QString agentUrlError READ agentUrlError NOTIFY agentChanged)
     Q_PROPERTY(QString agentLabel READ agentLabel NOTIFY agentChanged)
     Q_PROPERTY(bool demoAgent READ demoAgent NOTIFY agentChanged)
     Q_PROPERTY(QStringList profiles READ profiles NOTIFY agentChanged)
@@ -70,6 +72,7 @@ public:
     QVariantMap compression() const { return m_compression; }
     QString agentStatus() const { return m_agentStatus; }
     QString agentStatusReason() const { return m_agentReason; }
+    QString agentUrlError() const { return m_agentUrlError; }
     QString agentLabel() const;
     bool demoAgent() const;
     QStringList profiles() const;
@@ -139,6 +142,7 @@ private:
     QVariantMap m_compression;
     QString m_agentStatus = QStringLiteral("connecting");
     QString m_agentReason;
+    QString m_agentUrlError;
     QString m_notice;
     QString m_relayError;
     mutable QSettings m_settings;
