@@ -204,17 +204,29 @@ Rectangle {
 
                 Menu {
                     id: sessionMenu
-                    MenuItem {
+                    background: Rectangle {
+                        implicitWidth: 190
+                        radius: Theme.radiusM
+                        color: Theme.surface
+                        border.color: Theme.border
+                    }
+                    ThemedMenuItem {
                         text: qsTr("Rename…")
                         onTriggered: renameDialog.openFor(row.sessionId, row.title)
                     }
-                    MenuItem {
+                    ThemedMenuItem {
                         text: row.pinned ? qsTr("Unpin") : qsTr("Pin")
                         onTriggered: Backend.setPinned(row.sessionId, !row.pinned)
                     }
-                    MenuSeparator {}
-                    MenuItem {
+                    MenuSeparator {
+                        contentItem: Rectangle {
+                            implicitHeight: 1
+                            color: Theme.border
+                        }
+                    }
+                    ThemedMenuItem {
                         text: qsTr("Delete…")
+                        destructive: true
                         onTriggered: deleteDialog.openFor(row.sessionId, row.title)
                     }
                 }
@@ -271,7 +283,7 @@ Rectangle {
         }
     }
 
-    Dialog {
+    ThemedDialog {
         id: renameDialog
         property string sessionId
         function openFor(id, title) {
@@ -281,21 +293,19 @@ Rectangle {
             renameField.selectAll();
             renameField.forceActiveFocus();
         }
-        parent: Overlay.overlay
-        anchors.centerIn: parent
-        modal: true
         title: qsTr("Rename conversation")
-        standardButtons: Dialog.Ok | Dialog.Cancel
+        acceptText: qsTr("Rename")
+        acceptEnabled: renameField.text.trim().length > 0
         TextField {
             id: renameField
             width: 320
             Accessible.name: qsTr("New title")
-            onAccepted: renameDialog.accept()
+            onAccepted: if (renameDialog.acceptEnabled) renameDialog.accept()
         }
         onAccepted: Backend.renameSession(sessionId, renameField.text)
     }
 
-    Dialog {
+    ThemedDialog {
         id: deleteDialog
         property string sessionId
         property string sessionTitle
@@ -304,14 +314,13 @@ Rectangle {
             sessionTitle = title;
             open();
         }
-        parent: Overlay.overlay
-        anchors.centerIn: parent
-        modal: true
         title: qsTr("Delete conversation?")
-        standardButtons: Dialog.Yes | Dialog.Cancel
+        acceptText: qsTr("Delete")
+        acceptVariant: "danger"
         Label {
             width: 360
             wrapMode: Text.WordWrap
+            color: Theme.text
             text: qsTr("“%1” and all its messages will be deleted from this computer. This cannot be undone.")
                     .arg(deleteDialog.sessionTitle)
         }

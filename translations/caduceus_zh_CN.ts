@@ -626,6 +626,14 @@ Your chats appear here.</source>
         <source>“%1” and all its messages will be deleted from this computer. This cannot be undone.</source>
         <translation>“%1”及其所有消息将从这台电脑上删除，且无法撤销。</translation>
     </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -830,6 +838,17 @@ Your chats appear here.</source>
     <message>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
+    </message>
+</context>
+<context>
+    <name>ThemedDialog</name>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
