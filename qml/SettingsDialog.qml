@@ -279,6 +279,10 @@ Dialog {
                     to: 65535
                     editable: true
                     value: 8648
+                    // A port is a number, not a quantity: "8648", never "8,648".
+                    textFromValue: (number) => String(number)
+                    valueFromText: (text) => parseInt(text, 10) || 0
+                    validator: IntValidator { bottom: relayPort.from; top: relayPort.to }
                     Accessible.name: qsTr("Relay port")
                 }
             }
