@@ -153,7 +153,7 @@ if(CADUCEUS_BUILD_APP)
     qml6-module-qtquick-dialogs qml6-module-qt-labs-settings)
 endif()
 list(JOIN _deb_runtime ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnome-keyring | kwalletmanager | keepassxc, qt6-wayland, qt6-translations-l10n")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnome-keyring | kwalletmanager | keepassxc, qt6-wayland, qt6-translations-l10n, fonts-noto-color-emoji")
 
 # NSIS (Windows).
 set(CPACK_NSIS_PACKAGE_NAME "Caduceus")
