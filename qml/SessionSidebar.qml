@@ -106,7 +106,15 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             model: Backend.sessions
-            currentIndex: Backend.sessions.rowOf(Backend.currentSessionId)
+            // `count` keeps this fresh when the open chat's row appears after the index was first computed.
+            currentIndex: count >= 0 ? Backend.sessions.rowOf(Backend.currentSessionId) : -1
+            // Arriving with Tab: the keyboard starts on the open chat (rows move as chats get new messages).
+            onActiveFocusChanged: {
+                if (!activeFocus)
+                    return;
+                const open = Backend.sessions.rowOf(Backend.currentSessionId);
+                currentIndex = open >= 0 ? open : (count > 0 ? 0 : -1);
+            }
             keyNavigationEnabled: true
             activeFocusOnTab: true
             boundsBehavior: Flickable.StopAtBounds
@@ -131,6 +139,22 @@ Rectangle {
             Keys.onReturnPressed: {
                 Backend.openSession(Backend.sessions.sessionIdAt(currentIndex));
                 root.sessionChosen();
+            }
+            // The list has the keyboard (its rows do not): Menu or Shift+F10 opens the current row's menu under
+            // it, F2 renames, Delete asks to delete.
+            Keys.onPressed: (event) => {
+                const current = list.currentItem;
+                if (!current)
+                    return;
+                if (event.key === Qt.Key_Menu || (event.key === Qt.Key_F10 && (event.modifiers & Qt.ShiftModifier)))
+                    current.openMenu();
+                else if (event.key === Qt.Key_F2)
+                    renameDialog.openFor(current.sessionId, current.title);
+                else if (event.key === Qt.Key_Delete)
+                    deleteDialog.openFor(current.sessionId, current.title);
+                else
+                    return;
+                event.accepted = true;
             }
 
             delegate: ItemDelegate {
@@ -157,15 +181,16 @@ Rectangle {
                     acceptedButtons: Qt.RightButton
                     onTapped: sessionMenu.popup()
                 }
-                Keys.onMenuPressed: sessionMenu.popup()
-
+                function openMenu() {
+                    sessionMenu.popup(row, Theme.spacingL, row.height);
+                }
                 background: Rectangle {
                     anchors.fill: parent
                     anchors.leftMargin: Theme.spacingS
                     anchors.rightMargin: Theme.spacingS
                     radius: Theme.radiusS
                     color: row.isCurrent ? Theme.accentSoft : (row.hovered ? Theme.surfaceHover : "transparent")
-                    border.width: row.visualFocus ? 2 : 0
+                    border.width: row.visualFocus || (row.ListView.isCurrentItem && list.activeFocus) ? 2 : 0
                     border.color: Theme.accent
                 }
 
