@@ -18,6 +18,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QLoggingCategory>
 #include <QTextStream>
 #include <QTimer>
 
@@ -192,6 +193,11 @@ int main(int argc, char **argv)
 
     const QStringList positional = parser.positionalArguments();
     const QString command = positional.value(0);
+    // In the terminal the answer is the output: the progress lines the relay logs (one per run, store
+    // upgrades) stay out of it; warnings still show. QT_LOGGING_RULES brings them back.
+    if ((command == QLatin1String("chat") || command == QLatin1String("sessions") || parser.isSet(options.list)) &&
+        !parser.isSet(options.relay) && qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("caduceus.*.info=false"));
     RelayConfig relayConfig;
     if (parser.isSet(options.relay)) {
         if (parser.isSet(options.port)) {
