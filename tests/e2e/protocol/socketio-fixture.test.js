@@ -2,7 +2,16 @@
 // disconnects, the connect timeout and invalid packets.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { openEngineSocket, openSocketIo, sleep, startFixtureServer } from "./helpers.js";
+import {
+  PING_INTERVAL,
+  openEngineSocket,
+  openPollingSession,
+  openSocketIo,
+  poll,
+  post,
+  sleep,
+  startFixtureServer,
+} from "./helpers.js";
 
 let server;
 before(async () => (server = await startFixtureServer()));
@@ -83,6 +92,41 @@ describe("Socket.IO connect", () => {
     await answering;
     const elapsed = at - started;
     assert.ok(elapsed >= 900 && elapsed <= 2000, `closed after ${elapsed} ms`);
+  });
+
+  // socket.io-protocol › Engine.IO › heartbeat › HTTP long-polling › should send ping/pong packets: three
+  // rounds take about 900 ms of the 1 000 ms connect timeout (connectTimeout of the reference set-up), so
+  // neither the pings nor the connect timeout may come early. Several sessions a few ms apart (issue 16).
+  it("keeps a polling session through three ping/pong rounds and closes it no sooner than 1 s", async () => {
+    const CONNECT_TIMEOUT = 1000;
+    const sessions = [];
+    for (let i = 0; i < 3; i++) {
+      sessions.push(
+        (async () => {
+          const { sid, requestedAt } = await openPollingSession(server, "/socket.io/");
+          const log = [];
+          for (let round = 0; round < 3; round++) {
+            const ping = await poll(server, "/socket.io/", sid);
+            log.push(`poll ${ping.status} ${ping.body}`);
+            const pong = await post(server, "/socket.io/", sid, "3");
+            log.push(`post ${pong.status} ${pong.body}`);
+          }
+          // No namespace joined: the connect timeout ends the session, with a close packet for a poll
+          // that waits then (or, on a slow machine, before the next poll comes: Session ID unknown).
+          const last = await poll(server, "/socket.io/", sid);
+          const closedAfter = performance.now() - requestedAt;
+          return { log, last: `${last.status} ${last.body}`, closedAfter };
+        })(),
+      );
+      await sleep(13);
+    }
+    for (const { log, last, closedAfter } of await Promise.all(sessions)) {
+      assert.deepEqual(log, ["poll 200 2", "post 200 ok", "poll 200 2", "post 200 ok", "poll 200 2", "post 200 ok"]);
+      if (last === "200 1")
+        assert.ok(closedAfter >= CONNECT_TIMEOUT, `closed ${closedAfter.toFixed(1)} ms after the handshake`);
+      else assert.equal(last, '400 {"code":1,"message":"Session ID unknown"}');
+      assert.ok(closedAfter >= 3 * PING_INTERVAL);
+    }
   });
 
   it("closes the connection upon an invalid handshake", async () => {
