@@ -135,6 +135,11 @@ bool SessionController::isUnloadable() const
         && !m_persistTimer.isActive() && !m_graceTimer.isActive();
 }
 
+bool SessionController::isEndingTurn() const
+{
+    return m_run && m_run->ending;
+}
+
 QString SessionController::runId() const
 {
     return m_run ? m_run->runId : QString();
@@ -409,24 +414,27 @@ QJsonObject SessionController::resumePayload() const
             m.role == QLatin1String("system"))
             messages.append(messageToJson(m));
     }
+    // One moment: a run whose end is being written is finished (its text is final, nothing of it follows
+    // for this client: see ChatRunNamespace), not "working" with the final text and an end still to come.
+    const bool working = isWorking() && !isEndingTurn();
     QJsonArray events;
-    if (isWorking()) {
+    if (working) {
         for (const auto &[name, data] : m_replay)
             events.append(QJsonObject{{QStringLiteral("event"), name}, {QStringLiteral("data"), data}});
     }
     QJsonObject payload{{QStringLiteral("session_id"), m_sessionId},
                         {QStringLiteral("messages"), messages},
-                        {QStringLiteral("isWorking"), isWorking()},
-                        {QStringLiteral("isAborting"), isAborting()},
+                        {QStringLiteral("isWorking"), working},
+                        {QStringLiteral("isAborting"), working && isAborting()},
                         {QStringLiteral("events"), events},
                         {QStringLiteral("inputTokens"), m_inputTokens},
                         {QStringLiteral("outputTokens"), m_outputTokens},
                         {QStringLiteral("queueLength"), queueLength()},
                         {QStringLiteral("queue"), queueJson()},
                         {QStringLiteral("hasMore"), m_hasOlder}};
-    if (m_run && !m_run->runId.isEmpty())
+    if (working && !m_run->runId.isEmpty())
         payload.insert(QStringLiteral("run_id"), m_run->runId);
-    if (!m_pendingApprovals.isEmpty())
+    if (working && !m_pendingApprovals.isEmpty())
         payload.insert(QStringLiteral("pendingApprovals"), m_pendingApprovals);
     return payload;
 }
