@@ -66,7 +66,8 @@ public:
     }
 
     // Waits for the first line (from `from` on) that matches; returns its index or -1.
-    int waitFor(const std::function<bool(const QJsonObject &)> &matches, qsizetype from = 0, int timeoutMs = WaitMs)
+    int waitFor(const std::function<bool(const QJsonObject &)> &matches, qsizetype from = 0,
+                int timeoutMs = WaitMs)
     {
         int found = -1;
         (void)QTest::qWaitFor(
@@ -89,8 +90,10 @@ public:
         return waitFor(
             [&](const QJsonObject &o) {
                 return o.value(QLatin1String("event")).toString() == name &&
-                       o.value(QLatin1String("payload")).toObject().value(QLatin1String("session_id")).toString() ==
-                           session;
+                       o.value(QLatin1String("payload"))
+                               .toObject()
+                               .value(QLatin1String("session_id"))
+                               .toString() == session;
             },
             from, timeoutMs);
     }
@@ -122,8 +125,8 @@ public:
         const qsizetype from = m_lines.size();
         this->command(command);
         const QString name = command.value(QLatin1String("cmd")).toString();
-        const int at = waitFor([&](const QJsonObject &o) { return o.value(QLatin1String("ack")).toString() == name; },
-                               from);
+        const int at = waitFor(
+            [&](const QJsonObject &o) { return o.value(QLatin1String("ack")).toString() == name; }, from);
         return at < 0 ? QJsonObject{{QStringLiteral("timeout"), true}}
                       : m_lines.at(at).value(QLatin1String("result")).toObject();
     }
@@ -133,7 +136,8 @@ public:
     {
         QStringList lines;
         for (qsizetype i = std::max<qsizetype>(0, m_lines.size() - 20); i < m_lines.size(); ++i)
-            lines.append(QString::fromUtf8(QJsonDocument(m_lines.at(i)).toJson(QJsonDocument::Compact).left(300)));
+            lines.append(
+                QString::fromUtf8(QJsonDocument(m_lines.at(i)).toJson(QJsonDocument::Compact).left(300)));
         return lines.join(QLatin1Char('\n'));
     }
 
@@ -223,8 +227,8 @@ private Q_SLOTS:
         m_window = std::make_unique<ChatBackend>(m_runtime.get());
         m_window->setAgentConnected(true, message);
         m_window->setRelayEnabled(true, 0);
-        QVERIFY2(QTest::qWaitFor([&] { return m_window->relayRunning() || !m_window->relayError().isEmpty(); },
-                                 WaitMs),
+        QVERIFY2(QTest::qWaitFor(
+                     [&] { return m_window->relayRunning() || !m_window->relayError().isEmpty(); }, WaitMs),
                  "the relay neither started nor failed");
         QVERIFY2(m_window->relayRunning(), qPrintable(m_window->relayError()));
 
@@ -243,18 +247,22 @@ private Q_SLOTS:
     void runStartedInTheWindowStreamsInTheBrowser()
     {
         const QString session = openSharedSession();
-        QVERIFY(m_window->send(QStringLiteral("from the window sim:bench sim:deltas=25 sim:delay=20"), {}, false)
-                    .isEmpty());
+        QVERIFY(
+            m_window->send(QStringLiteral("from the window sim:bench sim:deltas=25 sim:delay=20"), {}, false)
+                .isEmpty());
         QVERIFY(m_window->working());
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("run.started"), session) >= 0, qPrintable(m_browser->dump()));
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("run.started"), session) >= 0,
+                 qPrintable(m_browser->dump()));
         const int firstDelta = m_browser->waitForEvent(QStringLiteral("message.delta"), session);
         QVERIFY2(firstDelta >= 0, qPrintable(m_browser->dump()));
         // Live: the browser has text while the window's run is still going.
         QVERIFY(m_window->working());
         const int completed = m_browser->waitForEvent(QStringLiteral("run.completed"), session);
         QVERIFY2(completed >= 0, qPrintable(m_browser->dump()));
-        const QString output =
-            m_browser->events(QStringLiteral("run.completed"), session).constFirst().value(QLatin1String("output")).toString();
+        const QString output = m_browser->events(QStringLiteral("run.completed"), session)
+                                   .constFirst()
+                                   .value(QLatin1String("output"))
+                                   .toString();
         QVERIFY(!output.isEmpty());
         QCOMPARE(m_browser->streamedText(session), output);
         QVERIFY(QTest::qWaitFor([&] { return !m_window->working(); }, WaitMs));
@@ -274,9 +282,12 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return !windowAnswer().isEmpty(); }, WaitMs));
         QVERIFY2(m_window->working(), "the window saw text only after the run ended");
         const QString partial = windowAnswer();
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("run.completed"), session) >= 0, qPrintable(m_browser->dump()));
-        const QString output =
-            m_browser->events(QStringLiteral("run.completed"), session).constFirst().value(QLatin1String("output")).toString();
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("run.completed"), session) >= 0,
+                 qPrintable(m_browser->dump()));
+        const QString output = m_browser->events(QStringLiteral("run.completed"), session)
+                                   .constFirst()
+                                   .value(QLatin1String("output"))
+                                   .toString();
         QVERIFY(output.startsWith(partial));
         QVERIFY(QTest::qWaitFor([&] { return !m_window->working(); }, WaitMs));
         QCOMPARE(windowAnswer(), output);
@@ -290,15 +301,18 @@ private Q_SLOTS:
     void stopInTheBrowserStopsTheWindowsRun()
     {
         const QString session = openSharedSession();
-        QVERIFY(m_window->send(QStringLiteral("a long one sim:bench sim:deltas=400 sim:delay=50"), {}, false).isEmpty());
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("message.delta"), session) >= 0, qPrintable(m_browser->dump()));
+        QVERIFY(m_window->send(QStringLiteral("a long one sim:bench sim:deltas=400 sim:delay=50"), {}, false)
+                    .isEmpty());
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("message.delta"), session) >= 0,
+                 qPrintable(m_browser->dump()));
         QVERIFY(QTest::qWaitFor([&] { return !windowAnswer().isEmpty(); }, WaitMs));
         QVERIFY(m_window->working());
 
-        const QJsonObject ack =
-            m_browser->request({{QStringLiteral("cmd"), QStringLiteral("abort")}, {QStringLiteral("session"), session}});
+        const QJsonObject ack = m_browser->request(
+            {{QStringLiteral("cmd"), QStringLiteral("abort")}, {QStringLiteral("session"), session}});
         QVERIFY2(ack.value(QLatin1String("ok")).toBool(), QJsonDocument(ack).toJson().constData());
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("abort.completed"), session) >= 0, qPrintable(m_browser->dump()));
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("abort.completed"), session) >= 0,
+                 qPrintable(m_browser->dump()));
         QVERIFY(QTest::qWaitFor([&] { return !m_window->working() && !m_window->aborting(); }, WaitMs));
         // The window keeps the partial answer, marked stopped, well short of the 400 deltas.
         QVERIFY(!windowAnswer().isEmpty());
@@ -310,7 +324,8 @@ private Q_SLOTS:
     {
         const QString session = openSharedSession();
         QVERIFY(m_window->send(QStringLiteral("run it sim:approval"), {}, false).isEmpty());
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("approval.request"), session) >= 0, qPrintable(m_browser->dump()));
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("approval.request"), session) >= 0,
+                 qPrintable(m_browser->dump()));
         QVERIFY(QTest::qWaitFor([&] { return m_window->pendingApprovals().size() == 1; }, WaitMs));
 
         const QJsonObject ack = m_browser->request({{QStringLiteral("cmd"), QStringLiteral("approve")},
@@ -319,17 +334,20 @@ private Q_SLOTS:
         QVERIFY2(ack.value(QLatin1String("ok")).toBool(), QJsonDocument(ack).toJson().constData());
         // The window's prompt closes without anyone touching the window.
         QVERIFY(QTest::qWaitFor([&] { return m_window->pendingApprovals().isEmpty(); }, WaitMs));
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("approval.responded"), session) >= 0, qPrintable(m_browser->dump()));
-        QVERIFY2(m_browser->waitForEvent(QStringLiteral("run.completed"), session) >= 0, qPrintable(m_browser->dump()));
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("approval.responded"), session) >= 0,
+                 qPrintable(m_browser->dump()));
+        QVERIFY2(m_browser->waitForEvent(QStringLiteral("run.completed"), session) >= 0,
+                 qPrintable(m_browser->dump()));
         QVERIFY(QTest::qWaitFor([&] { return !m_window->working(); }, WaitMs));
     }
 
     void approvalAnsweredInTheWindowClosesTheBrowsersPrompt()
     {
         const QString session = openSharedSession();
-        const QJsonObject ack = m_browser->request({{QStringLiteral("cmd"), QStringLiteral("run")},
-                                                    {QStringLiteral("session"), session},
-                                                    {QStringLiteral("input"), QStringLiteral("run it sim:approval")}});
+        const QJsonObject ack =
+            m_browser->request({{QStringLiteral("cmd"), QStringLiteral("run")},
+                                {QStringLiteral("session"), session},
+                                {QStringLiteral("input"), QStringLiteral("run it sim:approval")}});
         QVERIFY2(ack.value(QLatin1String("ok")).toBool(), QJsonDocument(ack).toJson().constData());
         const int request = m_browser->waitForEvent(QStringLiteral("approval.request"), session);
         QVERIFY2(request >= 0, qPrintable(m_browser->dump()));
@@ -339,7 +357,8 @@ private Q_SLOTS:
         // The browser learns that the prompt was answered (the web UI closes it on approval.responded).
         const int responded = m_browser->waitForEvent(QStringLiteral("approval.responded"), session, request);
         QVERIFY2(responded >= 0, qPrintable(m_browser->dump()));
-        const QJsonObject answer = m_browser->events(QStringLiteral("approval.responded"), session).constLast();
+        const QJsonObject answer =
+            m_browser->events(QStringLiteral("approval.responded"), session).constLast();
         QCOMPARE(answer.value(QLatin1String("choice")).toString(), QStringLiteral("deny"));
         QVERIFY(!answer.contains(QLatin1String("error")));
         QVERIFY(m_window->pendingApprovals().isEmpty());
