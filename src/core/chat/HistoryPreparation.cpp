@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QStringList>
 
 Q_DECLARE_LOGGING_CATEGORY(lcSession)
 
@@ -124,25 +125,29 @@ HistoryPreparation::Fitted HistoryPreparation::fit(const ContextBuilder::ItemRan
     f.cutItems = cutMessages + (summaryCut ? 1 : 0);
     f.omittedItems = omittedMessages + (summaryDropped ? 1 : 0);
 
-    QStringList parts;
-    if (range.items.isEmpty()) {
-        // Nothing to send, nothing given up.
-    } else if (budget.history <= 0) {
-        parts << QStringLiteral("the new message alone is over the budget, so no history was sent");
-    } else {
-        if (summaryDropped)
-            parts << QStringLiteral("the summary of the earlier conversation was left out");
-        else if (summaryCut)
-            parts << QStringLiteral("the summary was cut");
-        if (cutMessages > 0)
-            parts << QStringLiteral("%1 cut").arg(itemsPhrase(cutMessages));
-        if (omittedMessages > 0)
-            parts << QStringLiteral("%1 left out").arg(itemsPhrase(omittedMessages));
+    if (range.items.isEmpty())
+        return f; // nothing to send, nothing given up
+    if (budget.history <= 0) {
+        f.notice = QStringLiteral("The new message alone is over the %1-token budget for the conversation, so "
+                                  "no history was sent")
+                       .arg(budget.conversation);
+        return f;
     }
-    if (!parts.isEmpty())
-        f.notice = parts.join(QStringLiteral("; ")) +
+    QStringList parts;
+    if (summaryDropped)
+        parts << QStringLiteral("the summary of the earlier conversation left out");
+    else if (summaryCut)
+        parts << QStringLiteral("the summary cut");
+    if (cutMessages > 0)
+        parts << QStringLiteral("%1 cut").arg(itemsPhrase(cutMessages));
+    if (omittedMessages > 0)
+        parts << QStringLiteral("%1 left out").arg(itemsPhrase(omittedMessages));
+    if (!parts.isEmpty()) {
+        f.notice = parts.join(QStringLiteral(", ")) +
                    QStringLiteral(" to fit the context window (%1 tokens for the history and the new message)")
                        .arg(budget.conversation);
+        f.notice[0] = f.notice[0].toUpper();
+    }
     return f;
 }
 

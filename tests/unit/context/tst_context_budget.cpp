@@ -151,7 +151,7 @@ private Q_SLOTS:
         const QList<QJsonObject> chat = capture.chatRuns();
         QCOMPARE(chat.size(), 1);
         const QJsonArray sent = chat.first().value("conversation_history").toArray();
-        // The summary first, then the newest answer (cut: alone it is over the verbatim tail's share).
+        // The summary first, then the newest answer (all the verbatim tail has room for).
         QVERIFY(sent.size() >= 2);
         QVERIFY(sent.at(0).toObject().value("content").toString().startsWith(
             chat::ContextBuilder::summaryNotice()));
