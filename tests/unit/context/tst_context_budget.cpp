@@ -135,6 +135,7 @@ private Q_SLOTS:
         }
         QCOMPARE(h->submit("s1", "What should we do next?"), QString());
         QVERIFY(h->waitFor("run.completed", 1, 60000));
+        verifyEveryRunFits(capture, 2000);
 
         QCOMPARE(h->count("compression.started"), 1);
         const QJsonObject started = h->last("compression.started");
@@ -145,8 +146,6 @@ private Q_SLOTS:
         QVERIFY2(!done.contains("error"), qPrintable(done.value("error").toString()));
         QCOMPARE(done.value("budgetTokens").toInteger(), 1000);
         QCOMPARE(done.value("beforeTokens").toInteger(), started.value("token_count").toInteger());
-
-        verifyEveryRunFits(capture, 2000);
         QVERIFY(capture.summaryRuns().size() >= 1);
         const QList<QJsonObject> chat = capture.chatRuns();
         QCOMPARE(chat.size(), 1);
@@ -263,11 +262,11 @@ private Q_SLOTS:
         }
         QCOMPARE(h->submit("s1", "Now the conclusion."), QString());
         QVERIFY(h->waitFor("run.completed", 1, 120000));
+        verifyEveryRunFits(capture, 128000);
         QCOMPARE(h->count("compression.started"), 1);
         const QJsonObject done = h->last("compression.completed");
         QCOMPARE(done.value("llmCompressed").toBool(), true);
         QCOMPARE(done.value("budgetTokens").toInteger(), 64000);
-        verifyEveryRunFits(capture, 128000);
         const QJsonObject run = capture.chatRuns().first();
         QCOMPARE(done.value("afterTokens").toInteger(), conversationTokens(run));
         QVERIFY(done.value("verbatimCount").toInt() < 20);
