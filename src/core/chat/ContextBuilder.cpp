@@ -208,7 +208,7 @@ QJsonArray ContextBuilder::contextHistory(qint64 beforeMessageId)
     return out;
 }
 
-ContextBuilder::ItemRange ContextBuilder::contextItems(qint64 beforeMessageId)
+ContextBuilder::ItemRange ContextBuilder::contextItems(qint64 beforeMessageId, qint64 maxTokens)
 {
     refresh();
     if (!m_snapshot || prefixSkipped(beforeMessageId))
@@ -220,6 +220,13 @@ ContextBuilder::ItemRange ContextBuilder::contextItems(qint64 beforeMessageId)
         range.items.append(summaryItem(m_snapshot->summary));
         range.tokens.append(summaryTokens(m_snapshot->summary));
         from = std::min(summarisedItems(), count);
+    }
+    if (maxTokens >= 0) {
+        int first = count;
+        for (qint64 tokens = 0; first > from && tokens <= maxTokens;)
+            tokens += entryOfItem(--first).tokens;
+        range.olderLeftOut = first - from;
+        from = first;
     }
     for (int i = from; i < count; ++i) {
         const Entry &e = entryOfItem(i);
@@ -252,10 +259,14 @@ ContextBuilder::Window ContextBuilder::window(qint64 beforeMessageId, int verbat
 
 int ContextBuilder::tailItems(qint64 beforeMessageId, int maxItems, qint64 maxTokens)
 {
-    const Window w = window(beforeMessageId, maxItems);
+    // On the rows window() just read: no second trip to the database.
+    if (prefixSkipped(beforeMessageId))
+        loadPrefix();
+    const int total = itemsBefore(beforeMessageId);
+    const int summarised = std::min(summarisedItems(), total);
     int kept = 0;
     qint64 tokens = 0;
-    for (int i = w.totalItems - 1; i >= w.summarisedItems && kept < maxItems; --i) {
+    for (int i = total - 1; i >= summarised && kept < maxItems; --i) {
         tokens += entryOfItem(i).tokens;
         if (kept > 0 && tokens > maxTokens)
             break;

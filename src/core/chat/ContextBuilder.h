@@ -60,6 +60,7 @@ public:
         QJsonArray items;
         QList<int> tokens;
         qint64 lastMessageId = 0; // stored id of the last item of the range (0 when empty)
+        int olderLeftOut = 0;     // contextItems() with a token limit: older items not in the range
     };
 
     ContextBuilder(store::SessionStore *store, const QString &sessionId);
@@ -68,13 +69,16 @@ public:
     QJsonArray history(qint64 beforeMessageId = 0);
     // What the agent is sent: with a snapshot, the summary then the items after it; else history().
     QJsonArray contextHistory(qint64 beforeMessageId = 0);
-    // What contextHistory() returns with each item's estimate (the summary first, when there is one).
-    ItemRange contextItems(qint64 beforeMessageId = 0);
+    // What contextHistory() returns with each item's estimate (the summary first, when there is one). With
+    // maxTokens >= 0, only the newest items that fit it together and the one before them (older ones could
+    // never be sent: HistoryPreparation::fit stops there), so that a long history is not copied for nothing.
+    ItemRange contextItems(qint64 beforeMessageId = 0, qint64 maxTokens = -1);
     Window window(qint64 beforeMessageId = 0, int verbatimTail = 20);
     ItemRange items(int from, int to);
     // How many of the newest items before `beforeMessageId` and after the snapshot a verbatim tail keeps: at
     // most maxItems, and as many as fit maxTokens together, but never none when there is one (the newest
     // item stays even when larger than maxTokens: it is cut to fit when sent rather than summarised away).
+    // Counted on the rows read so far: call it after window() for the same message.
     int tailItems(qint64 beforeMessageId, int maxItems, qint64 maxTokens);
     Usage usage();
 

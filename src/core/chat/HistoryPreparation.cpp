@@ -115,6 +115,7 @@ HistoryPreparation::Fitted HistoryPreparation::fit(const ContextBuilder::ItemRan
         omittedMessages = int(i - first + 1);
         break;
     }
+    omittedMessages += range.olderLeftOut;
 
     if (!summary.isEmpty())
         f.history.append(summary);
@@ -164,7 +165,7 @@ HistoryPreparation::Fitted HistoryPreparation::fitted()
 {
     ContextBuilder &context = *m_in.context;
     const bool hasSummary = context.snapshot().has_value();
-    Fitted f = fit(context.contextItems(m_in.beforeMessageId), hasSummary, m_budget);
+    Fitted f = fit(context.contextItems(m_in.beforeMessageId, m_budget.history), hasSummary, m_budget);
     if (!f.notice.isEmpty())
         qCWarning(lcSession) << m_in.sessionId << f.notice << "- sending" << f.history.size() << "items, about"
                              << f.tokens << "tokens of history and" << m_window.inputTokens << "of input";
