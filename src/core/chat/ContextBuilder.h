@@ -12,7 +12,8 @@
 // With a snapshot, what the agent gets is the summary as the first item (summaryItem) followed by every item
 // after the boundary; usage() then counts the summary as input plus the rows after the boundary (SPEC 5.3).
 // A row's estimate is that of what the agent is sent: a long tool output counts as its cut form (SPEC 5.1),
-// not as the megabytes stored. HistoryPreparation then fits what contextItems() returns to the window.
+// not as the megabytes stored (an assistant row's tool calls count too, though only its text is sent: the
+// estimate errs high there, the safe side). HistoryPreparation then fits what contextItems() returns to the window.
 // So a session with a snapshot is read from its boundary on: opening a compressed 15 000-message session
 // reads the few hundred rows after its summary. The rows before are read only when asked for (history(),
 // items() before the boundary).

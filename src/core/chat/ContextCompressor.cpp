@@ -147,8 +147,9 @@ ContextCompressor::RunShape ContextCompressor::runShape(const Request &request)
 {
     const int asked = request.summaryTokens > 0 ? request.summaryTokens : request.options.summaryBudgetTokens;
     // The longer (incremental) prompt, sent as the run's input.
-    const qint64 prompt = TokenEstimator::estimate(handOffPrompt(true, asked, request.options.extraGuidance)) +
-                          TokenEstimator::MessageOverhead;
+    const qint64 prompt =
+        TokenEstimator::estimate(handOffPrompt(true, asked, request.options.extraGuidance)) +
+        TokenEstimator::MessageOverhead;
     const qint64 noteOverhead = TokenEstimator::estimate(EarlierNoteHeader) + TokenEstimator::MessageOverhead;
     const qint64 room = qMax<qint64>(0, request.runBudgetTokens - prompt);
     RunShape shape;

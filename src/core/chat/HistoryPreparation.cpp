@@ -104,11 +104,14 @@ HistoryPreparation::Fitted HistoryPreparation::fit(const ContextBuilder::ItemRan
         // The first item that does not fit keeps its head and tail; everything older is left out.
         const QJsonObject cut = cutItem(i, room);
         if (!cut.isEmpty()) {
-            const qint64 cutCost =
-                TokenEstimator::estimate(cut.value(QLatin1String("content")).toString()) + overhead;
+            const QString content = cut.value(QLatin1String("content")).toString();
+            const qint64 cutCost = TokenEstimator::estimate(content) + overhead;
             kept.append(cut);
             room -= cutCost;
             f.tokens += cutCost;
+            // The cached estimate counts an assistant row's tool calls, which are not sent: it may fit whole.
+            if (content == range.items.at(i).toObject().value(QLatin1String("content")).toString())
+                continue;
             ++cutMessages;
             --i;
         }
@@ -129,9 +132,10 @@ HistoryPreparation::Fitted HistoryPreparation::fit(const ContextBuilder::ItemRan
     if (range.items.isEmpty())
         return f; // nothing to send, nothing given up
     if (budget.history <= 0) {
-        f.notice = QStringLiteral("The new message alone is over the %1-token budget for the conversation, so "
-                                  "no history was sent")
-                       .arg(budget.conversation);
+        f.notice =
+            QStringLiteral("The new message alone is over the %1-token budget for the conversation, so "
+                           "no history was sent")
+                .arg(budget.conversation);
         return f;
     }
     QStringList parts;
@@ -144,9 +148,10 @@ HistoryPreparation::Fitted HistoryPreparation::fit(const ContextBuilder::ItemRan
     if (omittedMessages > 0)
         parts << QStringLiteral("%1 left out").arg(itemsPhrase(omittedMessages));
     if (!parts.isEmpty()) {
-        f.notice = parts.join(QStringLiteral(", ")) +
-                   QStringLiteral(" to fit the context window (%1 tokens for the history and the new message)")
-                       .arg(budget.conversation);
+        f.notice =
+            parts.join(QStringLiteral(", ")) +
+            QStringLiteral(" to fit the context window (%1 tokens for the history and the new message)")
+                .arg(budget.conversation);
         f.notice[0] = f.notice[0].toUpper();
     }
     return f;
@@ -167,8 +172,9 @@ HistoryPreparation::Fitted HistoryPreparation::fitted()
     const bool hasSummary = context.snapshot().has_value();
     Fitted f = fit(context.contextItems(m_in.beforeMessageId, m_budget.history), hasSummary, m_budget);
     if (!f.notice.isEmpty())
-        qCWarning(lcSession) << m_in.sessionId << f.notice << "- sending" << f.history.size() << "items, about"
-                             << f.tokens << "tokens of history and" << m_window.inputTokens << "of input";
+        qCWarning(lcSession) << m_in.sessionId << f.notice << "- sending" << f.history.size()
+                             << "items, about" << f.tokens << "tokens of history and" << m_window.inputTokens
+                             << "of input";
     return f;
 }
 
@@ -188,8 +194,9 @@ void HistoryPreparation::start()
     const ContextBuilder::ItemRange range = context.items(m_window.summarisedItems, m_newSummarised);
     m_newLastId = range.lastMessageId;
     qCInfo(lcSession) << m_in.sessionId << "compressing" << range.items.size() << "of" << m_window.totalItems
-                      << "history items, about" << m_window.contextTokens << "tokens with the new input, budget"
-                      << m_budget.conversation << "of context length" << m_in.contextLength;
+                      << "history items, about" << m_window.contextTokens
+                      << "tokens with the new input, budget" << m_budget.conversation << "of context length"
+                      << m_in.contextLength;
     Q_EMIT compressionStarted(
         QJsonObject{{QStringLiteral("message_count"),
                      m_window.hasSnapshot ? m_window.itemsSinceSnapshot : m_window.totalItems},
@@ -197,11 +204,12 @@ void HistoryPreparation::start()
 
     if (m_budget.summaryLimit < HistoryBuilder::MinCutTokens) {
         // The new input leaves no room for a summary: a summary run would be of no use to this run.
-        onSummary(false, {},
-                  QStringLiteral("the new message alone (about %1 tokens) is over the budget of %2 tokens for "
-                                 "the conversation, so no summary can be sent with it")
-                      .arg(m_window.inputTokens)
-                      .arg(m_budget.conversation));
+        onSummary(
+            false, {},
+            QStringLiteral("the new message alone (about %1 tokens) is over the budget of %2 tokens for "
+                           "the conversation, so no summary can be sent with it")
+                .arg(m_window.inputTokens)
+                .arg(m_budget.conversation));
         return;
     }
     ContextCompressor::Request request;

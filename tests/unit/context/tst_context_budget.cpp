@@ -1,8 +1,8 @@
 // The context budget holds (issue 16 §1): whatever the sizes of the stored messages, what the agent is sent
 // as conversation_history plus the new input fits half the model's context length (the other half is left for
 // the agent's instructions, its tools and the answer; HistoryPreparation.h). A SessionManager talks to
-// hermes-sim through RunCapture, which keeps the body of every POST /v1/runs: the checks are on what the agent
-// really received, summary runs included, measured here with TokenEstimator.
+// hermes-sim through RunCapture, which keeps the body of every POST /v1/runs: the checks are on what the
+// agent really received, summary runs included, measured here with TokenEstimator.
 #include "ChatHarness.h"
 #include "RunCapture.h"
 #include "chat/HistoryBuilder.h"
@@ -23,9 +23,9 @@ namespace {
 // Prose of about `tokens` estimated tokens, starting with `head` and ending with `tail`.
 QString textOfTokens(const QString &head, int tokens, const QString &tail = {})
 {
-    static const QString sentence =
-        QStringLiteral("The parser keeps partial frames between reads, and the tests split the input at every "
-                       "offset to prove that nothing is lost or doubled. ");
+    static const QString sentence = QStringLiteral(
+        "The parser keeps partial frames between reads, and the tests split the input at every "
+        "offset to prove that nothing is lost or doubled. ");
     const int per = TokenEstimator::estimate(sentence);
     QString text = head + QLatin1Char(' ') + sentence.repeated(qMax(1, tokens / per));
     while (TokenEstimator::estimate(text + tail) < tokens)
@@ -98,12 +98,13 @@ class TestContextBudget : public QObject
         QVERIFY(!capture.runs.isEmpty());
         for (const QJsonObject &run : capture.runs) {
             const qint64 sent = conversationTokens(run);
-            QVERIFY2(sent <= contextLength / 2,
-                     qPrintable(QStringLiteral("run of %1 sent %2 tokens (%3 history items) to a %4-token window")
-                                    .arg(run.value("session_id").toString())
-                                    .arg(sent)
-                                    .arg(run.value("conversation_history").toArray().size())
-                                    .arg(contextLength)));
+            QVERIFY2(
+                sent <= contextLength / 2,
+                qPrintable(QStringLiteral("run of %1 sent %2 tokens (%3 history items) to a %4-token window")
+                               .arg(run.value("session_id").toString())
+                               .arg(sent)
+                               .arg(run.value("conversation_history").toArray().size())
+                               .arg(contextLength)));
         }
     }
 
@@ -167,7 +168,8 @@ private Q_SLOTS:
         // Too short a history to summarise (4 items or fewer): the paste is cut, head and tail kept.
         RunCapture capture(m_sim->baseUrl());
         auto h = harness(capture, 2000);
-        const QString paste = textOfTokens(QStringLiteral("PASTE-HEAD"), 10000, QStringLiteral(" PASTE-TAIL"));
+        const QString paste =
+            textOfTokens(QStringLiteral("PASTE-HEAD"), 10000, QStringLiteral(" PASTE-TAIL"));
         add(*h, "user", paste);
         add(*h, "assistant", QStringLiteral("That log shows the parser losing a frame at offset 4096."));
         QCOMPARE(h->submit("s1", "Where exactly?"), QString());
@@ -180,7 +182,8 @@ private Q_SLOTS:
         const QString cut = sent.at(0).toObject().value("content").toString();
         QVERIFY(cut.startsWith(QStringLiteral("PASTE-HEAD")));
         QVERIFY(cut.endsWith(QStringLiteral("PASTE-TAIL")));
-        QVERIFY2(cut.contains(QStringLiteral("characters cut to fit the context window")), qPrintable(cut.left(300)));
+        QVERIFY2(cut.contains(QStringLiteral("characters cut to fit the context window")),
+                 qPrintable(cut.left(300)));
         QVERIFY(cut.size() < paste.size() / 4);
         QCOMPARE(sent.at(1).toObject().value("content").toString(),
                  QStringLiteral("That log shows the parser losing a frame at offset 4096."));
@@ -214,23 +217,25 @@ private Q_SLOTS:
         QVERIFY(pasteSummarised);
         const QJsonArray sent = capture.chatRuns().first().value("conversation_history").toArray();
         QCOMPARE(sent.size(), 2);
-        QCOMPARE(sent.at(1).toObject().value("content").toString(), QStringLiteral("The log shows a lost frame."));
+        QCOMPARE(sent.at(1).toObject().value("content").toString(),
+                 QStringLiteral("The log shows a lost frame."));
     }
 
     void twentyTenThousandTokenToolResultsIn128kWindow()
     {
         // Tool output reaches the agent cut to its first 4 000 and last 1 500 characters (SPEC 5.1): twenty
-        // 10 000-token results are ≈ 30 000 tokens as sent, which fits 64 000. The estimate must count what is
-        // sent: no summary run for a conversation that fits, and usage.updated near what was sent.
+        // 10 000-token results are ≈ 30 000 tokens as sent, which fits 64 000. The estimate must count what
+        // is sent: no summary run for a conversation that fits, and usage.updated near what was sent.
         RunCapture capture(m_sim->baseUrl());
         auto h = harness(capture, 128000);
         for (int i = 0; i < 20; ++i) {
             const QString callId = QStringLiteral("call_%1").arg(i);
             add(*h, "user", QStringLiteral("Run the test suite, part %1.").arg(i));
             add(*h, "assistant", QStringLiteral("Running part %1.").arg(i), {},
-                QJsonArray{QJsonObject{{"id", callId},
-                                       {"type", "function"},
-                                       {"function", QJsonObject{{"name", "terminal"}, {"arguments", "{}"}}}}});
+                QJsonArray{
+                    QJsonObject{{"id", callId},
+                                {"type", "function"},
+                                {"function", QJsonObject{{"name", "terminal"}, {"arguments", "{}"}}}}});
             add(*h, "tool", textOfTokens(QStringLiteral("TOOL-%1-HEAD").arg(i), 10000), callId);
             add(*h, "assistant", QStringLiteral("Part %1 passed.").arg(i));
         }
@@ -320,13 +325,15 @@ private Q_SLOTS:
         chat::ContextBuilder::ItemRange range;
         const bool hasSummary = summaryTokens > 0;
         if (hasSummary) {
-            const QJsonObject summary = chat::ContextBuilder::summaryItem(textOfTokens("Summary", summaryTokens));
+            const QJsonObject summary =
+                chat::ContextBuilder::summaryItem(textOfTokens("Summary", summaryTokens));
             range.items.append(summary);
             range.tokens.append(itemTokens(summary));
         }
         for (int i = 0; i < 30; ++i) {
-            const QJsonObject item{{"role", i % 2 ? "assistant" : "user"},
-                                   {"content", textOfTokens(QStringLiteral("Item %1").arg(i), 200 + 700 * (i % 5))}};
+            const QJsonObject item{
+                {"role", i % 2 ? "assistant" : "user"},
+                {"content", textOfTokens(QStringLiteral("Item %1").arg(i), 200 + 700 * (i % 5))}};
             range.items.append(item);
             range.tokens.append(itemTokens(item));
         }
