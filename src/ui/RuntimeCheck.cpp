@@ -83,7 +83,9 @@ QString RuntimeCheck::importError(const QString &module)
 {
     QQmlComponent probe(m_engine);
     probe.setData(QStringLiteral("import QtQml\nimport %1\nQtObject {}\n").arg(module).toUtf8(),
-                  QUrl(QStringLiteral("caduceus-runtime-check:/%1.qml").arg(module)));
+                  // A qrc URL: the engine looks for the folder's implicit imports synchronously there, while
+                  // any other scheme is fetched over the network on the loader thread, after this component is gone.
+                  QUrl(QStringLiteral("qrc:/caduceus/runtime-check/%1.qml").arg(module)));
     QStringList errors;
     for (const QQmlError &error : probe.errors())
         errors.append(error.description());

@@ -25,9 +25,9 @@ for tool in dpkg-deb apt-get chroot; do
 done
 # chroot needs root, or an unprivileged user namespace to be root in.
 if [ "$(id -u)" -eq 0 ]; then
-  enter_root=(chroot)
+  enter_root=("$(command -v chroot)")
 elif unshare -r true 2>/dev/null; then
-  enter_root=(unshare -r chroot)
+  enter_root=("$(command -v unshare)" -r "$(command -v chroot)")
 else
   skip "chroot needs root or unprivileged user namespaces (unshare -r), neither is available"
 fi
@@ -86,8 +86,8 @@ while read -r entry; do
   dpkg-deb -x "$(deb_of "$entry")" "$root" || fail "dpkg-deb -x $(deb_of "$entry")"
 done < "$work/depends.txt"
 [ ${#held[@]} -ge 2 ] || fail "the closure of Depends lacks the folder list model or the SVG plugin: ${held[*]:-none}"
-mkdir -p "$root/tmp" "$root/home/user" "$root/dev"
-chmod 1777 "$root/tmp"
+mkdir -p "$root/tmp/runtime" "$root/home/user" "$root/dev"
+chmod 1777 "$root/tmp" && chmod 700 "$root/tmp/runtime"
 [ -e "$root/dev/null" ] || mknod -m 666 "$root/dev/null" c 1 3 2>/dev/null || : > "$root/dev/null"
 echo "root: $(du -sm "$root" | cut -f1) MiB, unpacked in $(( $(date +%s) - start )) s"
 
@@ -96,7 +96,7 @@ run_self_test() {
   local lang=$1 log=$work/self-test-$2.log
   rm -rf "$root/home/user" && mkdir -p "$root/home/user"
   timeout 120 env -i HOME=/home/user LANG="$lang" LC_ALL="$lang" QT_QPA_PLATFORM=offscreen CADUCEUS_NO_KEYCHAIN=1 \
-      XDG_RUNTIME_DIR=/tmp PATH=/usr/bin:/bin \
+      XDG_RUNTIME_DIR=/tmp/runtime PATH=/usr/bin:/bin \
       "${enter_root[@]}" "$root" /usr/bin/caduceus --self-test --demo --data-dir /home/user/data > "$log" 2>&1
   local code=$?
   grep '^self-test:' "$log" | head -20
@@ -141,7 +141,13 @@ else
     group=$(printf '%s' "$group" | sed 's/([^)]*)//g; s/ //g')
     [ -n "$group" ] || continue
     found=0
-    for alternative in ${group//|/ }; do grep -qx "$alternative" "$work/deps-closure.txt" && found=1; done
+    for alternative in ${group//|/ }; do
+      grep -qx "$alternative" "$work/deps-closure.txt" && found=1
+      # A virtual package (qt6-base-abi, …) is there when one of its providers is.
+      for provider in $(apt-cache showpkg "$alternative" 2>/dev/null | sed -n '/^Reverse Provides:/,$p' | awk 'NR>1{print $1}'); do
+        grep -qx "$provider" "$work/deps-closure.txt" && found=1
+      done
+    done
     [ $found -eq 1 ] || missing+=" $group"
   done < <(printf '%s\n' "$wanted" | tr ',' '\n')
   if [ -n "$missing" ]; then
