@@ -85,6 +85,7 @@ if(WIN32 OR APPLE)
   install(CODE "
     set(CADUCEUS_DEPLOY_TOOL \"${CADUCEUS_DEPLOY_TOOL}\")
     set(CADUCEUS_QML_SOURCE \"${PROJECT_SOURCE_DIR}/qml\")
+    set(CADUCEUS_RUNTIME_REQUIREMENTS \"${_packaging}/runtime-requirements.txt\")
     set(CADUCEUS_DEPLOY_ROOT \"${_deploy_root}\")
     include(\"${_packaging}/cmake/DeployQt.cmake\")")
 endif()
