@@ -58,6 +58,22 @@ QString pieceName(const RuntimeRequirement &requirement)
     return requirement.packageText();
 }
 
+// For the log, which stays in English whatever the interface language.
+QString kindName(RuntimeRequirement::Kind kind)
+{
+    switch (kind) {
+    case RuntimeRequirement::Kind::QmlModule:
+        return QStringLiteral("QML module");
+    case RuntimeRequirement::Kind::ImageFormat:
+        return QStringLiteral("image format");
+    case RuntimeRequirement::Kind::Font:
+        return QStringLiteral("font for");
+    case RuntimeRequirement::Kind::Package:
+        break;
+    }
+    return QStringLiteral("package");
+}
+
 } // namespace
 
 RuntimeCheck::RuntimeCheck(QQmlEngine *engine, QObject *parent) : QObject(parent), m_engine(engine)
@@ -191,8 +207,8 @@ QStringList RuntimeCheck::reportLines() const
 {
     QStringList lines;
     for (const Problem &problem : m_problems) {
-        lines.append(QStringLiteral("missing %1 (%2, package %3): %4")
-                         .arg(pieceName(problem.requirement),
+        lines.append(QStringLiteral("missing %1 %2 (%3, package %4): %5")
+                         .arg(kindName(problem.requirement.kind), problem.requirement.name,
                               problem.requirement.recommended ? QStringLiteral("recommended")
                                                               : QStringLiteral("required"),
                               problem.requirement.packageText(), problem.detail));
