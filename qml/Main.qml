@@ -130,6 +130,15 @@ ApplicationWindow {
                 onActionTriggered: Backend.dismissNotice()
             }
 
+            // What the window needs and cannot find (QML modules, image plugins, fonts), with the package to install.
+            Banner {
+                Layout.fillWidth: true
+                objectName: "runtimeCheckBanner"
+                visible: RuntimeCheck.summary.length > 0
+                tone: "warning"
+                text: RuntimeCheck.summary
+            }
+
             ChatPane {
                 id: chatPane
                 Layout.fillWidth: true
@@ -148,5 +157,6 @@ ApplicationWindow {
 
     SettingsDialog {
         id: settingsDialog
+        objectName: "settingsDialog"
     }
 }
