@@ -12,6 +12,7 @@ packages=(
   qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qt-labs-platform qml6-module-qtqml
   qt6-qpa-plugins xvfb xauth x11-apps xdotool imagemagick sqlite3 bc chromium-headless-shell
   desktop-file-utils appstream dpkg-dev fakeroot file fonts-noto-color-emoji
+  openssl gnome-keyring dbus dbus-x11 libsecret-tools
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -1,5 +1,7 @@
 #include "AppRuntime.h"
 
+#include "AgentTrust.h"
+
 #include "DemoAgent.h"
 #include "SecretStore.h"
 #include "chat/AgentSessionGc.h"
@@ -49,6 +51,7 @@ bool AppRuntime::openStore(const QString &path, QString *error, QString *notice)
 
 void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bool, const QString &)> done)
 {
+    m_refused = RefusedCertificate();
     if (options.demo) {
         useDemo(QStringLiteral("as asked"), done);
         return;
@@ -66,10 +69,13 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
         endpoint.apiKey = key;
         endpoint.profile = options.profile.isEmpty() ? QStringLiteral("default") : options.profile;
         endpoint.label = url.toDisplayString();
+        endpoint.trustedCertificates = AgentTrust().fingerprints(url);
         m_sessions->setAgent(endpoint);
         m_sessions->setDefaultProfile(endpoint.profile);
         m_sessions->client(endpoint.profile)->health(this, [this, endpoint, done](const hermes::ApiResult &r) {
             if (!r.ok()) {
+                if (!r.untrustedHost.isEmpty())
+                    m_refused = {endpoint.baseUrl, r.untrustedHost, r.untrustedCertificate, r.message};
                 done(false, r.message);
                 return;
             }

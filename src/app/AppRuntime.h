@@ -53,6 +53,17 @@ public:
     AgentSource agentSource() const { return m_source; }
     QString agentDescription() const { return m_description; }
 
+    // The TLS certificate the last connect refused (empty fingerprint when none was), so the window can
+    // show its fingerprint and offer to trust it (AgentTrust).
+    struct RefusedCertificate
+    {
+        QUrl url;
+        QString host;
+        QString fingerprint;
+        QString message;
+    };
+    const RefusedCertificate &refusedCertificate() const { return m_refused; }
+
 private:
     void useDemo(const QString &why, std::function<void(bool, const QString &)> done);
     void finishConnect(const QString &description, AgentSource source, std::function<void(bool, const QString &)> done);
@@ -66,4 +77,5 @@ private:
     DemoAgent *m_demo;
     AgentSource m_source = AgentSource::None;
     QString m_description;
+    RefusedCertificate m_refused;
 };

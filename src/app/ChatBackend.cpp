@@ -1,5 +1,7 @@
 #include "ChatBackend.h"
 
+#include "AgentTrust.h"
+
 #include "AppRuntime.h"
 #include "ChatModel.h"
 #include "DemoAgent.h"
@@ -184,6 +186,13 @@ QString ChatBackend::version() const
 
 void ChatBackend::setAgentConnected(bool ok, const QString &message)
 {
+    const AppRuntime::RefusedCertificate &refused = m_runtime->refusedCertificate();
+    m_untrusted.clear();
+    if (!ok && !refused.host.isEmpty())
+        m_untrusted = QVariantMap{{QStringLiteral("url"), refused.url.toString()},
+                                  {QStringLiteral("host"), refused.host},
+                                  {QStringLiteral("fingerprint"), refused.fingerprint},
+                                  {QStringLiteral("message"), refused.message}};
     m_agentStatus = ok ? QStringLiteral("connected") : QStringLiteral("unreachable");
     m_agentReason = ok ? QString() : message;
     Q_EMIT agentChanged();
@@ -402,6 +411,29 @@ void ChatBackend::connectAgent(const QString &url, const QString &key)
             Q_EMIT errorMessage(tr("The key could not be saved in the keychain: %1").arg(error));
         proceed();
     });
+}
+
+QVariantList ChatBackend::trustedCertificates() const
+{
+    return AgentTrust().all();
+}
+
+void ChatBackend::trustCertificate(const QString &url, const QString &fingerprint)
+{
+    if (!AgentTrust().trust(QUrl(url), fingerprint)) {
+        Q_EMIT errorMessage(tr("\"%1\" cannot be trusted for %2: a SHA-256 fingerprint of an https address is needed.")
+                                .arg(fingerprint.left(120), url.left(200)));
+        return;
+    }
+    Q_EMIT trustChanged();
+    m_untrusted.clear();
+    connectAgent(m_settings.value(kAgentUrl, url).toString(), QString());
+}
+
+void ChatBackend::removeTrustedCertificate(const QString &origin, const QString &fingerprint)
+{
+    AgentTrust().remove(origin, fingerprint);
+    Q_EMIT trustChanged();
 }
 
 void ChatBackend::setRelayEnabled(bool enabled, int port)

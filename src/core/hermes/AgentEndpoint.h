@@ -1,5 +1,6 @@
 #pragma once
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace caduceus::hermes {
@@ -15,6 +16,8 @@ struct AgentEndpoint
     QString stateDbPath; // the profile's state.db for transcript sync fallback (may be empty)
     qint64 contextLength = 0;
     QString defaultModel;
+    // SHA-256 fingerprints of TLS certificates the user trusted for this agent's URL (TlsTrust).
+    QStringList trustedCertificates;
 
     bool isValid() const { return baseUrl.isValid() && !baseUrl.host().isEmpty(); }
 };
