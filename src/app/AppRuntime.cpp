@@ -70,6 +70,8 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
         endpoint.profile = options.profile.isEmpty() ? QStringLiteral("default") : options.profile;
         endpoint.label = url.toDisplayString();
         endpoint.trustedCertificates = AgentTrust().fingerprints(url);
+        // Settings › "The agent runs on another computer": a loopback address that is a tunnel elsewhere.
+        endpoint.inlineAttachments = QSettings().value(QStringLiteral("agent/inlineAttachments"), false).toBool();
         m_sessions->setAgent(endpoint);
         m_sessions->setDefaultProfile(endpoint.profile);
         m_sessions->client(endpoint.profile)->health(this, [this, endpoint, done](const hermes::ApiResult &r) {

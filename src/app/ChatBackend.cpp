@@ -9,6 +9,7 @@
 #include "RelayHost.h"
 #include "SecretStore.h"
 #include "SessionListModel.h"
+#include "chat/AgentInput.h"
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
 #include "hermes/HermesClient.h"
@@ -276,6 +277,12 @@ QString ChatBackend::send(const QString &text, const QVariantList &attachmentPat
                                       {QStringLiteral("path"), info.absoluteFilePath()},
                                       {QStringLiteral("media_type"), mime}});
         }
+        // A path for an agent on this computer, the contents for one elsewhere; each block says which
+        // ("delivery", shown on the message), and what cannot be sent is refused here, before it is queued.
+        const QString refused =
+            chat::AgentInput::planDelivery(blocks, m_runtime->sessions()->agent(currentProfile()).readsLocalFiles());
+        if (!refused.isEmpty())
+            return refused;
         input.input = blocks;
     }
     input.profile = currentProfile();

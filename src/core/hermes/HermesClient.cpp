@@ -283,7 +283,10 @@ void HermesClient::startRun(const StartRun &request, QObject *context, Callback 
 void HermesClient::sendStartRun(const StartRun &request, QObject *context, Callback callback)
 {
     QJsonObject body;
-    body.insert(QStringLiteral("input"), request.input);
+    if (request.inputMessages.isEmpty())
+        body.insert(QStringLiteral("input"), request.input);
+    else
+        body.insert(QStringLiteral("input"), request.inputMessages); // attachments inline (chat::AgentInput)
     if (!request.agentSessionId.isEmpty())
         body.insert(QStringLiteral("session_id"), request.agentSessionId);
     if (!request.model.isEmpty())

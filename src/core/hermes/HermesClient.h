@@ -29,6 +29,7 @@ public:
     struct StartRun
     {
         QString input;            // flattened text for the agent
+        QJsonArray inputMessages; // when not empty, sent as "input" instead: [{role:user, content:[parts]}]
         QString agentSessionId;   // eph_… id owned by Caduceus
         QString model;
         QString instructions;
