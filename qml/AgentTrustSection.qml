@@ -14,6 +14,15 @@ ColumnLayout {
     readonly property var refused: Backend.untrustedCertificate
     readonly property bool hasRefused: refused && refused.fingerprint !== undefined && refused.fingerprint.length > 0
 
+    CheckBox {
+        objectName: "inlineAttachments"
+        Layout.fillWidth: true
+        text: qsTr("The agent runs on another computer (an SSH tunnel to it): send attachments' contents, not their paths")
+        checked: Backend.setting("agent/inlineAttachments", false) === true
+                 || Backend.setting("agent/inlineAttachments", false) === "true"
+        onToggled: Backend.setSetting("agent/inlineAttachments", checked)
+    }
+
     Label {
         Layout.topMargin: Theme.spacingM
         text: qsTr("TLS certificates")

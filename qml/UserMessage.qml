@@ -7,13 +7,27 @@ Item {
     id: root
 
     property string content
-    property var attachments: []     // [{type: "image"|"file", name, path}]
+    property var attachments: []     // [{type: "image"|"file", name, path, delivery: "path"|"image"|"text"|""}]
     property string timeText
     property string status
     property color backdrop: Theme.window
 
     readonly property var imageAttachments: (attachments || []).filter(a => a && a.type === "image")
     readonly property var fileAttachments: (attachments || []).filter(a => a && a.type !== "image")
+    // How the attachments reached the agent (chat::AgentInput): their paths for an agent on this computer,
+    // their contents (images as pictures, text files inline) for one elsewhere.
+    readonly property string deliveryNote: {
+        const list = attachments || [];
+        const count = kind => list.filter(a => a && a.delivery === kind).length;
+        const parts = [];
+        if (count("image") > 0)
+            parts.push(qsTr("%n image(s) sent as pictures", "", count("image")));
+        if (count("text") > 0)
+            parts.push(qsTr("%n file(s) sent inline as text", "", count("text")));
+        if (count("path") > 0)
+            parts.push(qsTr("%n attachment(s) sent as paths (the agent runs on this computer)", "", count("path")));
+        return parts.join(" · ");
+    }
     readonly property real maxBubbleWidth: Math.max(120, width * 0.78)
     readonly property bool showActions: hover.hovered || copyButton.activeFocus
 
@@ -59,6 +73,18 @@ Item {
                     name: modelData.name || LocalFiles.fileName(modelData.path || "")
                 }
             }
+        }
+
+        Text {
+            objectName: "attachmentDelivery"
+            visible: root.deliveryNote.length > 0
+            width: parent.width
+            horizontalAlignment: Text.AlignRight
+            wrapMode: Text.WordWrap
+            text: root.deliveryNote
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSizeCaption
+            color: Theme.textFaint
         }
 
         Item {

@@ -109,6 +109,7 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
         endpoint.stateDbPath = p.stateDbPath;
         endpoint.contextLength = p.contextLength;
         endpoint.defaultModel = p.defaultModel;
+        endpoint.inlineAttachments = QSettings().value(QStringLiteral("agent/inlineAttachments"), false).toBool();
         m_sessions->setAgent(endpoint);
         if (chosen.isEmpty() && p.active)
             chosen = p.name;

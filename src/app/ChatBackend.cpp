@@ -373,6 +373,14 @@ void ChatBackend::setSetting(const QString &key, const QVariant &value)
     m_settings.setValue(key, value);
     if (key.startsWith(QLatin1String("chat/")))
         applySettings();
+    if (key == QLatin1String("agent/inlineAttachments")) {
+        // Applies to the agents in use now, not only at the next connect.
+        for (const QString &profile : m_runtime->sessions()->profiles()) {
+            hermes::AgentEndpoint endpoint = m_runtime->sessions()->agent(profile);
+            endpoint.inlineAttachments = value.toBool();
+            m_runtime->sessions()->setAgent(endpoint);
+        }
+    }
 }
 
 void ChatBackend::connectAgent(const QString &url, const QString &key)

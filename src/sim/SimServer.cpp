@@ -312,8 +312,7 @@ void SimServer::startRun(const net::HttpRequest &request, Responder *responder)
     const RunInputParts parts = RunInputParts::parse(body.value(QStringLiteral("input")));
     if (!parts.error.isEmpty()) {
         sendError(responder, 400, parts.error, QStringLiteral("invalid_request_error"),
-                  parts.code.isEmpty() ? QJsonValue::Null : QJsonValue(parts.code),
-                  parts.code.isEmpty() ? QJsonValue::Null : QJsonValue(QStringLiteral("input")));
+                  parts.code.isEmpty() ? QJsonValue::Null : QJsonValue(parts.code), QStringLiteral("input"));
         return;
     }
     input.input = parts.text;

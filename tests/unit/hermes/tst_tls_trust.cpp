@@ -57,7 +57,8 @@ private:
                 runId = r.json.value(QLatin1String("run_id")).toString();
                 started = true;
             });
-            QTest::qWaitFor([&] { return started; }, 15'000);
+            if (!QTest::qWaitFor([&] { return started; }, 15'000))
+                out.health.message = QStringLiteral("the run did not start");
         } else {
             runId = QStringLiteral("run_none"); // the stream must be refused the same way before any HTTP
         }
