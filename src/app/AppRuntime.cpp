@@ -63,6 +63,23 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
     if (key.isEmpty())
         key = qEnvironmentVariable("CADUCEUS_AGENT_KEY");
 
+    // The agent chosen in Settings › Agent survives a restart: its address from the settings, its key from
+    // the keychain (which answers asynchronously).
+    const QString savedUrl = QSettings().value(savedUrlSetting()).toString().trimmed();
+    if ((!url.isValid() || url.isEmpty()) && !options.saved && !savedUrl.isEmpty()) {
+        m_secrets->read(savedKeySecret(), [this, options, savedUrl, key, done](const QString &storedKey,
+                                                                              const QString &error) {
+            if (!error.isEmpty())
+                qCWarning(lcApp) << "the saved agent key could not be read from the keychain:" << error;
+            AgentOptions saved = options;
+            saved.url = QUrl::fromUserInput(savedUrl);
+            saved.key = key.isEmpty() ? storedKey : key;
+            saved.saved = true;
+            connectAgent(saved, done);
+        });
+        return;
+    }
+
     if (url.isValid() && !url.host().isEmpty()) {
         hermes::AgentEndpoint endpoint;
         endpoint.baseUrl = url;
@@ -74,7 +91,8 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
         endpoint.inlineAttachments = QSettings().value(QStringLiteral("agent/inlineAttachments"), false).toBool();
         m_sessions->setAgent(endpoint);
         m_sessions->setDefaultProfile(endpoint.profile);
-        m_sessions->client(endpoint.profile)->health(this, [this, endpoint, done](const hermes::ApiResult &r) {
+        m_sessions->client(endpoint.profile)->health(this, [this, endpoint, done, saved = options.saved](
+                                                               const hermes::ApiResult &r) {
             if (!r.ok()) {
                 if (!r.untrustedHost.isEmpty())
                     m_refused = {endpoint.baseUrl, r.untrustedHost, r.untrustedCertificate, r.message};
@@ -82,7 +100,7 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
                 return;
             }
             finishConnect(QStringLiteral("Hermes Agent at %1").arg(endpoint.baseUrl.toDisplayString()),
-                          AgentSource::Explicit, done);
+                          saved ? AgentSource::Saved : AgentSource::Explicit, done);
         });
         return;
     }

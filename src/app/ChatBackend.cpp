@@ -25,8 +25,8 @@ using namespace caduceus;
 
 namespace {
 const QString kLastSession = QStringLiteral("window/lastSession");
-const QString kAgentUrl = QStringLiteral("agent/url");
-const QString kAgentKeySecret = QStringLiteral("agent-key");
+const QString kAgentUrl = AppRuntime::savedUrlSetting();
+const QString kAgentKeySecret = AppRuntime::savedKeySecret();
 }
 
 ChatBackend::ChatBackend(AppRuntime *runtime, QObject *parent)

@@ -1,12 +1,16 @@
 // One step of the keychain test (keychain_test.sh), each run as a new process, the way the program starts:
 //   keychain_probe save <agent-url> <key>  the window's Settings › Connect: ChatBackend::connectAgent stores the
 //                                          key; prints fallback=0|1 and notice=<what the window shows>
+//   keychain_probe connect                 a start without --agent, as the window starts: prints ok=0|1,
+//                                          source=saved|other and message=<…> (the agent checks the key)
 //   keychain_probe read                    prints value=<the stored key> and error=<…>
 //   keychain_probe delete                  prints error=<…>
 // Settings and the database go where XDG_CONFIG_HOME / XDG_DATA_HOME say, so the test can search them.
 #include "AppRuntime.h"
 #include "ChatBackend.h"
 #include "SecretStore.h"
+#include "chat/SessionManager.h"
+#include "hermes/HermesClient.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -15,7 +19,7 @@
 #include <QTimer>
 
 namespace {
-const QString kAgentKeySecret = QStringLiteral("agent-key"); // the name ChatBackend stores the key under
+const QString kAgentKeySecret = AppRuntime::savedKeySecret(); // where Settings › Agent keeps the key
 
 void print(const QString &name, const QString &value)
 {
@@ -64,6 +68,36 @@ int main(int argc, char **argv)
         QObject::connect(&backend, &ChatBackend::errorMessage, &app,
                          [](const QString &message) { print(QStringLiteral("message"), message); });
         backend.connectAgent(args.at(1), args.at(2));
+        return app.exec();
+    }
+
+    if (command == QLatin1String("connect")) {
+        AppRuntime runtime;
+        QString error;
+        QString notice;
+        const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QDir().mkpath(data);
+        if (!runtime.openStore(data + QStringLiteral("/caduceus.db"), &error, &notice)) {
+            print(QStringLiteral("error"), error);
+            return 1;
+        }
+        runtime.connectAgent(AppRuntime::AgentOptions{}, [&runtime](bool ok, const QString &message) {
+            print(QStringLiteral("ok"), ok ? QStringLiteral("1") : QStringLiteral("0"));
+            print(QStringLiteral("source"), runtime.agentSource() == AppRuntime::AgentSource::Saved
+                                                ? QStringLiteral("saved")
+                                                : QStringLiteral("other"));
+            print(QStringLiteral("message"), message);
+            // /health needs no key; /v1/models does: the key read back is the one the agent accepts.
+            auto *client = runtime.sessions()->client(runtime.sessions()->defaultProfile());
+            if (!ok || !client) {
+                QCoreApplication::exit(0);
+                return;
+            }
+            client->models(&runtime, [](const caduceus::hermes::ApiResult &r) {
+                print(QStringLiteral("key_accepted"), r.ok() ? QStringLiteral("1") : QStringLiteral("0"));
+                QCoreApplication::exit(0);
+            });
+        });
         return app.exec();
     }
 

@@ -3,12 +3,14 @@
 # private D-Bus session, its login keyring unlocked with a password given on stdin. Every other test runs
 # with CADUCEUS_NO_KEYCHAIN=1; this one does not.
 #   1. Settings › Connect stores the key; a new process reads it back, after the keyring daemon itself was
-#      restarted (a new D-Bus session, the keyring unlocked again from its file); it is deleted and gone.
+#      restarted (a new D-Bus session, the keyring unlocked again from its file), and starts on the saved agent
+#      with it (hermes-sim refuses any other key); then it is deleted and gone.
 #   2. No Secret Service answers: the window's notice says keys are kept for this session only, and the key
 #      is in none of the files Caduceus wrote (settings, database).
 # Exit 77 (CTest SKIP_RETURN_CODE) only when no Secret Service can be started at all.
 set -uo pipefail
-probe=${1:?usage: keychain_test.sh path/to/keychain_probe}
+probe=${1:?usage: keychain_test.sh path/to/keychain_probe path/to/hermes-sim}
+sim=${2:-}
 
 if [ "${KEYCHAIN_TEST_INNER:-}" = "" ]; then
   for tool in dbus-run-session gnome-keyring-daemon; do
@@ -31,8 +33,16 @@ if [ "${KEYCHAIN_TEST_INNER:-}" = "" ]; then
   field() { printf '%s\n' "$1" | sed -n "s/^$2=//p" | head -n 1; }
   in_files() { grep -rlF -- "$key" "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" 2>/dev/null | grep -v '/keyrings/' ; }
 
+  # The agent: hermes-sim that accepts only this key.
+  "$sim" --port 0 --port-file "$work/sim.port" --key "$key" >/dev/null 2>&1 &
+  sim_pid=$!
+  trap 'kill $sim_pid 2>/dev/null; rm -rf "$work"' EXIT
+  for _ in $(seq 100); do [ -s "$work/sim.port" ] && break; sleep 0.1; done
+  agent="http://127.0.0.1:$(cat "$work/sim.port" 2>/dev/null)"
+  [ -s "$work/sim.port" ] || { echo "FAIL: hermes-sim did not start"; exit 1; }
+
   # --- 1. a real Secret Service ---------------------------------------------------------------------
-  out=$(dbus-run-session -- bash "$0" "$probe" start-and save "http://127.0.0.1:9/" "$key" 2>&1)
+  out=$(dbus-run-session -- bash "$0" "$probe" "$sim" start-and save "$agent" "$key" 2>&1)
   status=$?
   if [ $status -eq 77 ]; then
     echo "$out"
@@ -45,15 +55,20 @@ if [ "${KEYCHAIN_TEST_INNER:-}" = "" ]; then
   check "the keyring file exists" "$([ -n "$(ls "$XDG_DATA_HOME"/keyrings/*.keyring "$HOME"/.local/share/keyrings/*.keyring 2>/dev/null)" ]; echo $?)" "no keyring file"
   check "the key is in no settings or database file" "$([ -z "$(in_files)" ]; echo $?)" "found in: $(in_files)"
 
-  out=$(dbus-run-session -- bash "$0" "$probe" start-and read 2>&1)
+  out=$(dbus-run-session -- bash "$0" "$probe" "$sim" start-and read 2>&1)
   echo "$out" | sed 's/^/  read after restart: /'
   check "a new process, after the keyring daemon restarted, reads the key back" \
     "$([ "$(field "$out" value)" = "$key" ]; echo $?)" "$out"
 
-  out=$(dbus-run-session -- bash "$0" "$probe" start-and delete 2>&1)
+  out=$(dbus-run-session -- bash "$0" "$probe" "$sim" start-and connect 2>&1)
+  echo "$out" | sed 's/^/  start without --agent: /'
+  check "a restart connects to the saved agent with the key from the keychain" \
+    "$([ "$(field "$out" ok)" = 1 ] && [ "$(field "$out" source)" = saved ] && [ "$(field "$out" key_accepted)" = 1 ]; echo $?)" "$out"
+
+  out=$(dbus-run-session -- bash "$0" "$probe" "$sim" start-and delete 2>&1)
   echo "$out" | sed 's/^/  delete: /'
   check "the key is deleted without error" "$([ -z "$(field "$out" error)" ] && echo "$out" | grep -q '^error='; echo $?)" "$out"
-  out=$(dbus-run-session -- bash "$0" "$probe" start-and read 2>&1)
+  out=$(dbus-run-session -- bash "$0" "$probe" "$sim" start-and read 2>&1)
   echo "$out" | sed 's/^/  read after delete: /'
   check "after deleting, the key reads as empty" \
     "$(echo "$out" | grep -q '^value=$' && [ "$(field "$out" fallback)" = 0 ]; echo $?)" "$out"
@@ -62,7 +77,7 @@ if [ "${KEYCHAIN_TEST_INNER:-}" = "" ]; then
   rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
   key="cad-fallback-key-$RANDOM$RANDOM-secret"
   # A bus that is not there: what a headless box without a desktop session has.
-  out=$(DBUS_SESSION_BUS_ADDRESS="unix:path=$work/run/no-bus" "$probe" save "http://127.0.0.1:9/" "$key" 2>&1)
+  out=$(DBUS_SESSION_BUS_ADDRESS="unix:path=$work/run/no-bus" "$probe" save "$agent" "$key" 2>&1)
   echo "$out" | sed 's/^/  save without keychain: /'
   check "without a keychain the memory fallback is used" "$([ "$(field "$out" fallback)" = 1 ]; echo $?)" "$out"
   notice=$(field "$out" notice)
@@ -75,7 +90,7 @@ if [ "${KEYCHAIN_TEST_INNER:-}" = "" ]; then
 fi
 
 # --- inside a private D-Bus session: start the Secret Service, then run one probe step ------------------
-shift # the probe path
+shift 2 # the probe and sim paths
 [ "${1:-}" = start-and ] && shift
 if ! printf 'caduceus-test-password' | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null 2>"$KEYCHAIN_WORK/daemon.err"; then
   cat "$KEYCHAIN_WORK/daemon.err"

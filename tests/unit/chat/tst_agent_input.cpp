@@ -90,7 +90,7 @@ private Q_SLOTS:
         const QString inline_ = parts.at(2).toObject().value(QLatin1String("text")).toString();
         QCOMPARE(inline_, QStringLiteral("--- notes.txt ---\nline one\nline two ü\n--- end of notes.txt ---"));
         QCOMPARE(in.notes.size(), 2);
-        QVERIFY2(in.notes.at(0).contains(QLatin1String("as an image (1×1")), qPrintable(in.notes.at(0)));
+        QVERIFY2(in.notes.at(0).contains(QStringLiteral("as an image (1×1")), qPrintable(in.notes.at(0)));
         QVERIFY2(in.notes.at(1).contains(QLatin1String("inline as text")), qPrintable(in.notes.at(1)));
         // No local path reaches a remote agent.
         QVERIFY(!QJsonDocument(wire).toJson().contains(m_dir.path().toUtf8()));

@@ -40,8 +40,10 @@ public:
         }
         const QString san = QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost");
         QFile ext(path("server.ext"));
-        if (!ext.open(QIODevice::WriteOnly) || ext.write(san.toLatin1() + '\n') < 0)
-            return fail(QStringLiteral("cannot write server.ext"));
+        if (!ext.open(QIODevice::WriteOnly) || ext.write(san.toLatin1() + '\n') < 0) {
+            fail(QStringLiteral("cannot write server.ext"));
+            return;
+        }
         ext.close();
         const QStringList ec{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
                              QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};

@@ -114,20 +114,25 @@ private Q_SLOTS:
         const Answer refused = start(userMessage({textPart("read this"), QJsonObject{{"type", "input_file"}, {"file_id", "f_1"}}}),
                                      "parts-3");
         QCOMPARE(refused.status, 400);
-        QCOMPARE(refused.body,
-                 QByteArray("{\"error\": {\"message\": \"Inline image inputs are supported, but uploaded files and "
-                            "document inputs are not supported on this endpoint.\", \"type\": \"invalid_request_error\", "
-                            "\"param\": \"input\", \"code\": \"unsupported_content_type\"}}"));
+        // The server's envelope, field for field (the key order is the output side's business).
+        QCOMPARE(refused.json.value("error").toObject(),
+                 (QJsonObject{{"message", "Inline image inputs are supported, but uploaded files and document inputs "
+                                          "are not supported on this endpoint."},
+                              {"type", "invalid_request_error"},
+                              {"param", "input"},
+                              {"code", "unsupported_content_type"}}));
     }
 
     void unknownPartTypesAreRefusedLikeTheServer()
     {
         const Answer refused = start(userMessage({QJsonObject{{"type", "input_audio"}, {"data", "AAAA"}}}), "parts-4");
         QCOMPARE(refused.status, 400);
-        QCOMPARE(refused.body,
-                 QByteArray("{\"error\": {\"message\": \"Unsupported content part type 'input_audio'. Only text and "
-                            "image_url/input_image parts are supported.\", \"type\": \"invalid_request_error\", "
-                            "\"param\": \"input\", \"code\": \"unsupported_content_type\"}}"));
+        QCOMPARE(refused.json.value("error").toObject(),
+                 (QJsonObject{{"message", "Unsupported content part type 'input_audio'. Only text and "
+                                          "image_url/input_image parts are supported."},
+                              {"type", "invalid_request_error"},
+                              {"param", "input"},
+                              {"code", "unsupported_content_type"}}));
     }
 
     void badImageUrlsAreRefused()
