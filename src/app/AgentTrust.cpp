@@ -68,7 +68,8 @@ QVariantList AgentTrust::all() const
     const QVariantMap map = load();
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         for (const QString &fingerprint : it.value().toStringList())
-            out << QVariantMap{{QStringLiteral("origin"), it.key()}, {QStringLiteral("fingerprint"), fingerprint}};
+            out << QVariantMap{{QStringLiteral("origin"), it.key()},
+                               {QStringLiteral("fingerprint"), fingerprint}};
     }
     return out;
 }

@@ -442,6 +442,7 @@ void ChatBackend::trustCertificate(const QString &url, const QString &fingerprin
     }
     Q_EMIT trustChanged();
     m_untrusted.clear();
+    m_runtime->network()->clearConnectionCache(); // connections (and TLS sessions) made under the old trust
     connectAgent(m_settings.value(kAgentUrl, url).toString(), QString());
 }
 
@@ -449,6 +450,17 @@ void ChatBackend::removeTrustedCertificate(const QString &origin, const QString 
 {
     AgentTrust().remove(origin, fingerprint);
     Q_EMIT trustChanged();
+    // The agents in use stop trusting it now, not at the next connect.
+    const AgentTrust trust;
+    for (const QString &profile : m_runtime->sessions()->profiles()) {
+        hermes::AgentEndpoint endpoint = m_runtime->sessions()->agent(profile);
+        if (AgentTrust::originOf(endpoint.baseUrl) != origin)
+            continue;
+        endpoint.trustedCertificates = trust.fingerprints(endpoint.baseUrl);
+        m_runtime->sessions()->setAgent(endpoint);
+    }
+    // A kept-alive connection or a resumed TLS session would skip the check the removal is about.
+    m_runtime->network()->clearConnectionCache();
 }
 
 void ChatBackend::setRelayEnabled(bool enabled, int port)

@@ -13,8 +13,9 @@ QString pythonRepr(const QJsonValue &value)
 {
     if (value.isString()) {
         const QString s = value.toString();
-        const QChar quote = s.contains(QLatin1Char('\'')) && !s.contains(QLatin1Char('"')) ? QLatin1Char('"')
-                                                                                             : QLatin1Char('\'');
+        const QChar quote = s.contains(QLatin1Char('\'')) && !s.contains(QLatin1Char('"'))
+                                ? QLatin1Char('"')
+                                : QLatin1Char('\'');
         QString escaped = s;
         escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
         if (quote == QLatin1Char('\''))
@@ -52,7 +53,8 @@ bool readPart(const QJsonValue &part, RunInputParts &out, QStringList &pieces)
     const QJsonObject object = part.toObject();
     const QJsonValue rawType = object.value(QLatin1String("type"));
     const QString type = rawType.isString() ? rawType.toString().trimmed().toLower() : QString();
-    if (type == QLatin1String("text") || type == QLatin1String("input_text") || type == QLatin1String("output_text")) {
+    if (type == QLatin1String("text") || type == QLatin1String("input_text") ||
+        type == QLatin1String("output_text")) {
         const QJsonValue text = object.value(QLatin1String("text"));
         if (text.isString() && !text.toString().isEmpty())
             pieces << text.toString();
@@ -71,19 +73,23 @@ bool readPart(const QJsonValue &part, RunInputParts &out, QStringList &pieces)
         if (lowered.startsWith(QLatin1String("data:"))) {
             const qsizetype comma = url.indexOf(QLatin1Char(','));
             if (!lowered.startsWith(QLatin1String("data:image/")) || comma < 0)
-                return refuse(out, QStringLiteral("unsupported_content_type"),
-                              QStringLiteral("Only image data URLs are supported. Non-image data payloads are not "
-                                             "supported."));
+                return refuse(
+                    out, QStringLiteral("unsupported_content_type"),
+                    QStringLiteral("Only image data URLs are supported. Non-image data payloads are not "
+                                   "supported."));
             // The sim checks what the server's model would choke on: the payload must be base64 of something.
             const QString header = url.left(comma);
             const QByteArray payload = url.mid(comma + 1).toLatin1();
-            const auto decoded = QByteArray::fromBase64Encoding(payload, QByteArray::AbortOnBase64DecodingErrors);
+            const auto decoded =
+                QByteArray::fromBase64Encoding(payload, QByteArray::AbortOnBase64DecodingErrors);
             if (!header.endsWith(QLatin1String(";base64")) || !decoded || decoded.decoded.isEmpty())
                 return refuse(out, QStringLiteral("invalid_image_url"),
                               QStringLiteral("Image data URLs must carry base64 image data."));
-            pieces << QStringLiteral("[Image: %1, %2 bytes]").arg(header.mid(5).section(QLatin1Char(';'), 0, 0))
+            pieces << QStringLiteral("[Image: %1, %2 bytes]")
+                          .arg(header.mid(5).section(QLatin1Char(';'), 0, 0))
                           .arg(decoded.decoded.size());
-        } else if (lowered.startsWith(QLatin1String("http://")) || lowered.startsWith(QLatin1String("https://"))) {
+        } else if (lowered.startsWith(QLatin1String("http://")) ||
+                   lowered.startsWith(QLatin1String("https://"))) {
             pieces << QStringLiteral("[Image: %1]").arg(url.left(200));
         } else {
             return refuse(out, QStringLiteral("invalid_image_url"),
@@ -93,13 +99,15 @@ bool readPart(const QJsonValue &part, RunInputParts &out, QStringList &pieces)
         return true;
     }
     if (type == QLatin1String("file") || type == QLatin1String("input_file"))
-        return refuse(out, QStringLiteral("unsupported_content_type"),
-                      QStringLiteral("Inline image inputs are supported, but uploaded files and document inputs are "
-                                     "not supported on this endpoint."));
-    return refuse(out, QStringLiteral("unsupported_content_type"),
-                  QStringLiteral("Unsupported content part type %1. Only text and image_url/input_image parts are "
-                                 "supported.")
-                      .arg(pythonRepr(rawType)));
+        return refuse(
+            out, QStringLiteral("unsupported_content_type"),
+            QStringLiteral("Inline image inputs are supported, but uploaded files and document inputs are "
+                           "not supported on this endpoint."));
+    return refuse(
+        out, QStringLiteral("unsupported_content_type"),
+        QStringLiteral("Unsupported content part type %1. Only text and image_url/input_image parts are "
+                       "supported.")
+            .arg(pythonRepr(rawType)));
 }
 
 // A message's content: a string or a list of parts.
@@ -139,7 +147,8 @@ RunInputParts RunInputParts::parse(const QJsonValue &input)
         return out;
     }
     // A list of parts without a message around them is read as this turn's content.
-    const bool bareParts = list.first().isObject() && !list.first().toObject().contains(QLatin1String("role")) &&
+    const bool bareParts = list.first().isObject() &&
+                           !list.first().toObject().contains(QLatin1String("role")) &&
                            list.first().toObject().contains(QLatin1String("type"));
     if (bareParts) {
         if (!readContent(input, out, &out.text))

@@ -12,9 +12,9 @@ namespace caduceus::sim {
 
 struct RunInputParts
 {
-    QString text;              // this turn as the agent reads it: text parts, and "[Image: …]" per image
+    QString text; // this turn as the agent reads it: text parts, and "[Image: …]" per image
     int images = 0;
-    int historyCount = 0;      // messages before this turn
+    int historyCount = 0; // messages before this turn
     qint64 historyChars = 0;
     // A refusal, as the server answers it: 400 {"error": {message, type, param: "input", code}}.
     QString error;

@@ -42,8 +42,10 @@ chat::AgentInput::EncodedImage encodeImageForAgent(const QString &path, int maxS
         out.data = encode(image, "PNG", -1);
         out.mediaType = QStringLiteral("image/png");
         // A large transparent image: smaller sides until it fits (halving keeps it quick).
-        while (!out.data.isEmpty() && out.data.size() > maxBytes && qMax(image.width(), image.height()) > 256) {
-            image = image.scaled(image.width() / 2, image.height() / 2, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        while (!out.data.isEmpty() && out.data.size() > maxBytes &&
+               qMax(image.width(), image.height()) > 256) {
+            image = image.scaled(image.width() / 2, image.height() / 2, Qt::KeepAspectRatio,
+                                 Qt::SmoothTransformation);
             out.data = encode(image, "PNG", -1);
         }
     } else {
@@ -55,8 +57,10 @@ chat::AgentInput::EncodedImage encodeImageForAgent(const QString &path, int maxS
             if (out.data.isEmpty() || out.data.size() <= maxBytes)
                 break;
         }
-        while (!out.data.isEmpty() && out.data.size() > maxBytes && qMax(image.width(), image.height()) > 256) {
-            image = image.scaled(image.width() / 2, image.height() / 2, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        while (!out.data.isEmpty() && out.data.size() > maxBytes &&
+               qMax(image.width(), image.height()) > 256) {
+            image = image.scaled(image.width() / 2, image.height() / 2, Qt::KeepAspectRatio,
+                                 Qt::SmoothTransformation);
             out.data = encode(image, "JPG", 70);
         }
     }

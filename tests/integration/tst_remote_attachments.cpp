@@ -36,7 +36,8 @@ class RemoteAttachmentsTest : public QObject
     }
     static QJsonObject attachment(const QString &type, const QString &path, const QString &media)
     {
-        return QJsonObject{{"type", type}, {"name", path.section('/', -1)}, {"path", path}, {"media_type", media}};
+        return QJsonObject{
+            {"type", type}, {"name", path.section('/', -1)}, {"path", path}, {"media_type", media}};
     }
     // The user turn the sim recorded for the session's last run (the agent's state.db).
     QString recordedTurn(ChatHarness &h, const QString &session)
@@ -50,13 +51,15 @@ class RemoteAttachmentsTest : public QObject
         QSignalSpy finished(reply.get(), &QNetworkReply::finished);
         if (!reply->isFinished())
             (void)finished.wait(10'000);
-        const QJsonArray messages = QJsonDocument::fromJson(reply->readAll()).object().value("messages").toArray();
+        const QJsonArray messages =
+            QJsonDocument::fromJson(reply->readAll()).object().value("messages").toArray();
         return messages.isEmpty() ? QString() : messages.first().toObject().value("content").toString();
     }
     void useAgent(ChatHarness &h, bool inlineAttachments)
     {
         hermes::AgentEndpoint endpoint = h.manager->agent(QStringLiteral("default"));
-        endpoint.inlineAttachments = inlineAttachments; // the sim listens on 127.0.0.1: "elsewhere" is a tunnel
+        endpoint.inlineAttachments =
+            inlineAttachments; // the sim listens on 127.0.0.1: "elsewhere" is a tunnel
         h.manager->setAgent(endpoint);
     }
 
@@ -75,13 +78,15 @@ private Q_SLOTS:
         const QString png = write("screen.png", kPng);
         const QString notes = write("notes.txt", "the build fails at step 3\n");
         chat::SessionController::RunInput input;
-        input.input = QJsonArray{QJsonObject{{"type", "text"}, {"text", "why does it fail?"}},
-                                 attachment("image", png, "image/png"), attachment("file", notes, "text/plain")};
+        input.input =
+            QJsonArray{QJsonObject{{"type", "text"}, {"text", "why does it fail?"}},
+                       attachment("image", png, "image/png"), attachment("file", notes, "text/plain")};
         QCOMPARE(h.manager->controller("s-remote")->submit(input), QString());
         QVERIFY2(h.waitFor("run.completed", 1, 20'000, "s-remote"), qPrintable(h.names().join(',')));
         QCOMPARE(recordedTurn(h, "s-remote"),
-                 QStringLiteral("why does it fail?\n[Image: image/png, %1 bytes]\n--- notes.txt ---\nthe build fails at "
-                                "step 3\n--- end of notes.txt ---")
+                 QStringLiteral(
+                     "why does it fail?\n[Image: image/png, %1 bytes]\n--- notes.txt ---\nthe build fails at "
+                     "step 3\n--- end of notes.txt ---")
                      .arg(kPng.size()));
     }
 
@@ -90,7 +95,8 @@ private Q_SLOTS:
         ChatHarness h(m_dir.filePath("local.db"), m_sim->baseUrl());
         const QString png = write("local.png", kPng);
         chat::SessionController::RunInput input;
-        input.input = QJsonArray{QJsonObject{{"type", "text"}, {"text", "look"}}, attachment("image", png, "image/png")};
+        input.input = QJsonArray{QJsonObject{{"type", "text"}, {"text", "look"}},
+                                 attachment("image", png, "image/png")};
         QCOMPARE(h.manager->controller("s-local")->submit(input), QString());
         QVERIFY(h.waitFor("run.completed", 1, 20'000, "s-local"));
         QCOMPARE(recordedTurn(h, "s-local"), QStringLiteral("look\n[Image: %1]").arg(png));

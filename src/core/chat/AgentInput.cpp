@@ -76,9 +76,10 @@ QString readTextFile(const QString &path, const QString &name, QString *error)
     QStringDecoder decoder(QStringDecoder::Utf8);
     QString text = decoder.decode(bytes);
     if (bytes.contains('\0') || decoder.hasError()) {
-        *error = QStringLiteral("%1 is not a text file: only images and text files can be sent to an agent on "
-                                "another computer.")
-                     .arg(name);
+        *error =
+            QStringLiteral("%1 is not a text file: only images and text files can be sent to an agent on "
+                           "another computer.")
+                .arg(name);
         return {};
     }
     return text;
@@ -94,9 +95,10 @@ AgentInput::EncodedImage passThrough(const QString &path, int, qint64 maxBytes)
         return out;
     }
     if (file.size() > maxBytes) {
-        out.error = QStringLiteral("is %1, over the %2 an image may have, and this program cannot downscale images "
-                                   "(the window can)")
-                        .arg(sizeText(file.size()), sizeText(maxBytes));
+        out.error =
+            QStringLiteral("is %1, over the %2 an image may have, and this program cannot downscale images "
+                           "(the window can)")
+                .arg(sizeText(file.size()), sizeText(maxBytes));
         return out;
     }
     out.data = file.readAll();
@@ -105,7 +107,8 @@ AgentInput::EncodedImage passThrough(const QString &path, int, qint64 maxBytes)
         out.mediaType = QStringLiteral("image/png");
         if (d.size() >= 24) {
             const auto be32 = [&d](int at) {
-                return int((uchar(d[at]) << 24) | (uchar(d[at + 1]) << 16) | (uchar(d[at + 2]) << 8) | uchar(d[at + 3]));
+                return int((uchar(d[at]) << 24) | (uchar(d[at + 1]) << 16) | (uchar(d[at + 2]) << 8) |
+                           uchar(d[at + 3]));
             };
             out.original = out.sent = QSize(be32(16), be32(20));
         }
@@ -117,8 +120,9 @@ AgentInput::EncodedImage passThrough(const QString &path, int, qint64 maxBytes)
         out.mediaType = QStringLiteral("image/webp");
     } else {
         out.data.clear();
-        out.error = QStringLiteral("is not a PNG, JPEG, GIF or WebP image, and this program cannot convert images "
-                                   "(the window can)");
+        out.error =
+            QStringLiteral("is not a PNG, JPEG, GIF or WebP image, and this program cannot convert images "
+                           "(the window can)");
     }
     return out;
 }
@@ -145,7 +149,8 @@ QJsonValue AgentInput::wireValue() const
 {
     if (!isParts())
         return text;
-    return QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), parts}}};
+    return QJsonArray{
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), parts}}};
 }
 
 AgentInput AgentInput::build(const QJsonValue &input, bool agentReadsLocalFiles)
@@ -177,7 +182,8 @@ AgentInput AgentInput::build(const QJsonValue &input, bool agentReadsLocalFiles)
         if (block.value(TypeKey).toString() == QLatin1String("text")) {
             const QString text = block.value(QLatin1String("text")).toString();
             if (!text.isEmpty())
-                out.parts.append(QJsonObject{{TypeKey, QStringLiteral("text")}, {QStringLiteral("text"), text}});
+                out.parts.append(
+                    QJsonObject{{TypeKey, QStringLiteral("text")}, {QStringLiteral("text"), text}});
             total += text.size();
             continue;
         }
@@ -187,8 +193,9 @@ AgentInput AgentInput::build(const QJsonValue &input, bool agentReadsLocalFiles)
         const QString path = block.value(QLatin1String("path")).toString();
         const QString delivery = deliveryOf(block, agentReadsLocalFiles);
         if (delivery == PathDelivery) {
-            out.parts.append(QJsonObject{{TypeKey, QStringLiteral("text")},
-                                         {QStringLiteral("text"), ContentBlocks::flattenForAgent(QJsonArray{block})}});
+            out.parts.append(
+                QJsonObject{{TypeKey, QStringLiteral("text")},
+                            {QStringLiteral("text"), ContentBlocks::flattenForAgent(QJsonArray{block})}});
             out.notes << QStringLiteral("%1: sent as its path").arg(name);
         } else if (delivery == ImageDelivery) {
             const EncodedImage image = encodeImage(path, MaxImageSide, MaxImageBytes);
@@ -197,26 +204,29 @@ AgentInput AgentInput::build(const QJsonValue &input, bool agentReadsLocalFiles)
                 return out;
             }
             if (image.data.size() > MaxImageBytes) {
-                out.error = QStringLiteral("%1 is still %2 after downscaling to %3 pixels; images up to %4 can be "
-                                           "sent to an agent on another computer.")
-                                .arg(name, sizeText(image.data.size()))
-                                .arg(MaxImageSide)
-                                .arg(sizeText(MaxImageBytes));
+                out.error =
+                    QStringLiteral("%1 is still %2 after downscaling to %3 pixels; images up to %4 can be "
+                                   "sent to an agent on another computer.")
+                        .arg(name, sizeText(image.data.size()))
+                        .arg(MaxImageSide)
+                        .arg(sizeText(MaxImageBytes));
                 return out;
             }
-            const QString url =
-                QStringLiteral("data:%1;base64,").arg(image.mediaType) + QString::fromLatin1(image.data.toBase64());
+            const QString url = QStringLiteral("data:%1;base64,").arg(image.mediaType) +
+                                QString::fromLatin1(image.data.toBase64());
             total += url.size();
-            out.parts.append(QJsonObject{{TypeKey, QStringLiteral("image_url")},
-                                         {QStringLiteral("image_url"), QJsonObject{{QStringLiteral("url"), url}}}});
+            out.parts.append(
+                QJsonObject{{TypeKey, QStringLiteral("image_url")},
+                            {QStringLiteral("image_url"), QJsonObject{{QStringLiteral("url"), url}}}});
             QString how = image.sent.isValid() && image.original.isValid() && image.sent != image.original
                               ? QStringLiteral("downscaled from %1×%2 to %3×%4")
                                     .arg(image.original.width())
                                     .arg(image.original.height())
                                     .arg(image.sent.width())
                                     .arg(image.sent.height())
-                          : image.sent.isValid() ? QStringLiteral("%1×%2").arg(image.sent.width()).arg(image.sent.height())
-                                                 : QString();
+                          : image.sent.isValid()
+                              ? QStringLiteral("%1×%2").arg(image.sent.width()).arg(image.sent.height())
+                              : QString();
             out.notes << QStringLiteral("%1: sent as an image (%2%3%4)")
                              .arg(name, how, how.isEmpty() ? QString() : QStringLiteral(", "),
                                   sizeText(image.data.size()));
@@ -228,15 +238,18 @@ AgentInput AgentInput::build(const QJsonValue &input, bool agentReadsLocalFiles)
                 return out;
             }
             const QString wrapped =
-                QStringLiteral("--- %1 ---\n%2%3--- end of %1 ---").arg(name, text, text.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"));
+                QStringLiteral("--- %1 ---\n%2%3--- end of %1 ---")
+                    .arg(name, text, text.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"));
             total += wrapped.size();
-            out.parts.append(QJsonObject{{TypeKey, QStringLiteral("text")}, {QStringLiteral("text"), wrapped}});
+            out.parts.append(
+                QJsonObject{{TypeKey, QStringLiteral("text")}, {QStringLiteral("text"), wrapped}});
             out.notes << QStringLiteral("%1: sent inline as text").arg(name);
         }
         if (total > MaxInlineBytes) {
-            out.error = QStringLiteral("Together the attachments are larger than the %1 an agent accepts in one "
-                                       "message; send fewer or smaller files.")
-                            .arg(sizeText(MaxInlineBytes + 1024 * 1024));
+            out.error =
+                QStringLiteral("Together the attachments are larger than the %1 an agent accepts in one "
+                               "message; send fewer or smaller files.")
+                    .arg(sizeText(MaxInlineBytes + 1024 * 1024));
             return out;
         }
     }

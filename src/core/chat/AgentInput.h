@@ -21,10 +21,11 @@ namespace caduceus::chat {
 class AgentInput
 {
 public:
-    static constexpr int MaxImageSide = 2048;                 // longest side sent, in pixels
-    static constexpr qint64 MaxImageBytes = 5 * 1024 * 1024;  // one image after encoding
-    static constexpr qint64 MaxTextFileBytes = 256 * 1024;    // one text file sent inline
-    static constexpr qint64 MaxInlineBytes = 9 * 1024 * 1024; // all parts: the agent refuses bodies over 10 MB
+    static constexpr int MaxImageSide = 2048;                // longest side sent, in pixels
+    static constexpr qint64 MaxImageBytes = 5 * 1024 * 1024; // one image after encoding
+    static constexpr qint64 MaxTextFileBytes = 256 * 1024;   // one text file sent inline
+    static constexpr qint64 MaxInlineBytes =
+        9 * 1024 * 1024; // all parts: the agent refuses bodies over 10 MB
 
     struct EncodedImage
     {
@@ -42,10 +43,10 @@ public:
     static void setImageEncoder(ImageEncoder encoder);
     static EncodedImage encodeImage(const QString &path, int maxSide, qint64 maxBytes);
 
-    QString text;       // the input when it is a string
-    QJsonArray parts;   // otherwise: the content parts of the user message
-    QStringList notes;  // one sentence per attachment: how it was sent
-    QString error;      // the input cannot be sent: why (names the file)
+    QString text;      // the input when it is a string
+    QJsonArray parts;  // otherwise: the content parts of the user message
+    QStringList notes; // one sentence per attachment: how it was sent
+    QString error;     // the input cannot be sent: why (names the file)
 
     bool ok() const { return error.isEmpty(); }
     bool isParts() const { return !parts.isEmpty(); }

@@ -69,6 +69,20 @@ QNetworkRequest HermesClient::makeRequest(const QString &path, int timeoutMs) co
     return request;
 }
 
+void HermesClient::applyTlsTrust(QNetworkReply *reply, const QStringList &trustedCertificates)
+{
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply, trustedCertificates](const QList<QSslError> &errors) {
+        const QSslCertificate peer = reply->sslConfiguration().peerCertificate();
+        const TlsTrust::Decision decision = TlsTrust::decide(reply->url().host(), peer, errors, trustedCertificates);
+        if (decision.accepted) {
+            reply->ignoreSslErrors(decision.ignore);
+            return;
+        }
+        reply->setProperty("caduceusTlsRefusal", decision.refusal);
+        reply->setProperty("caduceusTlsFingerprint", decision.fingerprint);
+    });
+}
+
 ApiResult HermesClient::resultFromReply(QNetworkReply *reply, const QByteArray &body, const QUrl &baseUrl)
 {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -191,18 +205,7 @@ void HermesClient::send(Call call, QObject *context, Callback callback)
             reply->abort();
         }
     });
-    // TLS: the system's CAs, plus the certificates trusted for this agent, and only their own errors.
-    connect(reply, &QNetworkReply::sslErrors, reply,
-            [reply, trusted = m_endpoint.trustedCertificates](const QList<QSslError> &errors) {
-                const QSslCertificate peer = reply->sslConfiguration().peerCertificate();
-                const TlsTrust::Decision decision = TlsTrust::decide(reply->url().host(), peer, errors, trusted);
-                if (decision.accepted) {
-                    reply->ignoreSslErrors(decision.ignore);
-                    return;
-                }
-                reply->setProperty("caduceusTlsRefusal", decision.refusal);
-                reply->setProperty("caduceusTlsFingerprint", decision.fingerprint);
-            });
+    applyTlsTrust(reply, m_endpoint.trustedCertificates);
     connect(reply, &QNetworkReply::finished, this, [this, reply, call, guard, callback, context]() mutable {
         reply->deleteLater();
         const QByteArray body = reply->property("caduceusTooLarge").toBool() ? QByteArray() : reply->readAll();
@@ -211,8 +214,7 @@ void HermesClient::send(Call call, QObject *context, Callback callback)
         const bool retryable = result.error == ApiResult::Error::RateLimited ||
                                result.error == ApiResult::Error::Unavailable ||
                                (call.retryNetworkErrors && result.untrustedHost.isEmpty() &&
-                                (result.error == ApiResult::Error::Network ||
-                                                            result.error == ApiResult::Error::Timeout));
+                                (result.error == ApiResult::Error::Network || result.error == ApiResult::Error::Timeout));
         if (retryable && call.attemptsLeft > 0 && !guard.isNull()) {
             int delaySeconds = result.retryAfterSeconds >= 0 ? result.retryAfterSeconds : 1;
             delaySeconds = qBound(0, delaySeconds, m_options.maxRetryAfterSeconds);

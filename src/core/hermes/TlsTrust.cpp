@@ -34,8 +34,8 @@ QString TlsTrust::normalizeFingerprint(const QString &text)
     return out;
 }
 
-TlsTrust::Decision TlsTrust::decide(const QString &host, const QSslCertificate &peer, const QList<QSslError> &errors,
-                                    const QStringList &trustedFingerprints)
+TlsTrust::Decision TlsTrust::decide(const QString &host, const QSslCertificate &peer,
+                                    const QList<QSslError> &errors, const QStringList &trustedFingerprints)
 {
     Decision decision;
     decision.fingerprint = fingerprint(peer);
@@ -52,7 +52,8 @@ TlsTrust::Decision TlsTrust::decide(const QString &host, const QSslCertificate &
     for (const QSslError &error : errors) {
         // An error about the trusted certificate itself is what trusting it means; an error about any other
         // certificate (or none) still refuses the connection.
-        if (peerTrusted && error.certificate() == peer && error.error() != QSslError::CertificateBlacklisted) {
+        if (peerTrusted && error.certificate() == peer &&
+            error.error() != QSslError::CertificateBlacklisted) {
             decision.ignore.append(error);
             continue;
         }
@@ -66,7 +67,8 @@ TlsTrust::Decision TlsTrust::decide(const QString &host, const QSslCertificate &
     decision.ignore.clear();
     decision.refusal =
         decision.fingerprint.isEmpty()
-            ? QStringLiteral("The TLS certificate of %1 is not trusted: %2.").arg(host, reasons.join(QLatin1String("; ")))
+            ? QStringLiteral("The TLS certificate of %1 is not trusted: %2.")
+                  .arg(host, reasons.join(QLatin1String("; ")))
             : QStringLiteral("The TLS certificate of %1 is not trusted: %2. Its SHA-256 fingerprint is %3; "
                              "trust it in Settings only if it is the certificate you expect.")
                   .arg(host, reasons.join(QLatin1String("; ")), decision.fingerprint);

@@ -20,15 +20,16 @@ class TlsTrust
 public:
     // "AB:CD:…" (SHA-256 of the DER certificate, upper-case hex pairs), the form shown and stored.
     static QString fingerprint(const QSslCertificate &certificate);
-    // Accepts the shown form, lower case, with or without colons or spaces; "" when it is not 32 bytes of hex.
+    // Accepts the shown form, lower case, with or without colons or spaces; "" when it is not 32 bytes of
+    // hex.
     static QString normalizeFingerprint(const QString &text);
 
     struct Decision
     {
-        QList<QSslError> ignore;      // exactly these errors may be ignored (all of them were given)
-        bool accepted = false;        // true: every error belongs to a trusted certificate
-        QString refusal;              // otherwise: one sentence naming the host and the reason
-        QString fingerprint;          // the refused peer certificate's fingerprint ("" when none was sent)
+        QList<QSslError> ignore; // exactly these errors may be ignored (all of them were given)
+        bool accepted = false;   // true: every error belongs to a trusted certificate
+        QString refusal;         // otherwise: one sentence naming the host and the reason
+        QString fingerprint;     // the refused peer certificate's fingerprint ("" when none was sent)
     };
     // What to do with the TLS errors of a connection to `host` whose peer sent `peer`.
     static Decision decide(const QString &host, const QSslCertificate &peer, const QList<QSslError> &errors,

@@ -1,5 +1,6 @@
 // One step of the keychain test (keychain_test.sh), each run as a new process, the way the program starts:
-//   keychain_probe save <agent-url> <key>  the window's Settings › Connect: ChatBackend::connectAgent stores the
+//   keychain_probe save <agent-url> <key>  the window's Settings › Connect: ChatBackend::connectAgent stores
+//   the
 //                                          key; prints fallback=0|1 and notice=<what the window shows>
 //   keychain_probe connect                 a start without --agent, as the window starts: prints ok=0|1,
 //                                          source=saved|other and message=<…> (the agent checks the key)
@@ -60,8 +61,8 @@ int main(int argc, char **argv)
         QObject::connect(&backend, &ChatBackend::agentChanged, &app, [&backend, &runtime] {
             if (backend.agentStatus() == QLatin1String("connecting"))
                 return;
-            print(QStringLiteral("fallback"), runtime.secrets()->usingMemoryFallback() ? QStringLiteral("1")
-                                                                                       : QStringLiteral("0"));
+            print(QStringLiteral("fallback"),
+                  runtime.secrets()->usingMemoryFallback() ? QStringLiteral("1") : QStringLiteral("0"));
             print(QStringLiteral("notice"), backend.notice());
             QCoreApplication::exit(0);
         });
@@ -106,7 +107,8 @@ int main(int argc, char **argv)
         secrets.read(kAgentKeySecret, [&secrets](const QString &value, const QString &error) {
             print(QStringLiteral("value"), value);
             print(QStringLiteral("error"), error);
-            print(QStringLiteral("fallback"), secrets.usingMemoryFallback() ? QStringLiteral("1") : QStringLiteral("0"));
+            print(QStringLiteral("fallback"),
+                  secrets.usingMemoryFallback() ? QStringLiteral("1") : QStringLiteral("0"));
             QCoreApplication::exit(0);
         });
         return app.exec();

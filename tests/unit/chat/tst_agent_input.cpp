@@ -59,7 +59,8 @@ private Q_SLOTS:
     void localAgentGetsPaths()
     {
         const QString png = write(QStringLiteral("dot.png"), kPng);
-        const QJsonArray blocks{text(QStringLiteral("look")), block(QStringLiteral("image"), png, QStringLiteral("image/png"))};
+        const QJsonArray blocks{text(QStringLiteral("look")),
+                                block(QStringLiteral("image"), png, QStringLiteral("image/png"))};
         const AgentInput in = AgentInput::build(blocks, true);
         QVERIFY(in.ok());
         QVERIFY(!in.isParts());
@@ -72,7 +73,8 @@ private Q_SLOTS:
     {
         const QString png = write(QStringLiteral("dot.png"), kPng);
         const QString notes = write(QStringLiteral("notes.txt"), "line one\nline two ü\n");
-        const QJsonArray blocks{text(QStringLiteral("look")), block(QStringLiteral("image"), png, QStringLiteral("image/png")),
+        const QJsonArray blocks{text(QStringLiteral("look")),
+                                block(QStringLiteral("image"), png, QStringLiteral("image/png")),
                                 block(QStringLiteral("file"), notes, QStringLiteral("text/plain"))};
         const AgentInput in = AgentInput::build(blocks, false);
         QVERIFY2(in.ok(), qPrintable(in.error));
@@ -88,7 +90,8 @@ private Q_SLOTS:
         QCOMPARE(image.value(QLatin1String("image_url")).toObject().value(QLatin1String("url")).toString(),
                  QStringLiteral("data:image/png;base64,") + QString::fromLatin1(kPng.toBase64()));
         const QString inline_ = parts.at(2).toObject().value(QLatin1String("text")).toString();
-        QCOMPARE(inline_, QStringLiteral("--- notes.txt ---\nline one\nline two ü\n--- end of notes.txt ---"));
+        QCOMPARE(inline_,
+                 QStringLiteral("--- notes.txt ---\nline one\nline two ü\n--- end of notes.txt ---"));
         QCOMPARE(in.notes.size(), 2);
         QVERIFY2(in.notes.at(0).contains(QStringLiteral("as an image (1×1")), qPrintable(in.notes.at(0)));
         QVERIFY2(in.notes.at(1).contains(QLatin1String("inline as text")), qPrintable(in.notes.at(1)));
@@ -116,8 +119,11 @@ private Q_SLOTS:
 
     void binaryFileIsRefusedForRemoteAgent()
     {
-        const QString bin = write(QStringLiteral("blob.bin"), QByteArray("\x7f" "ELF\x02\x01\x00\x00", 8));
-        QJsonArray blocks{text(QStringLiteral("see")), block(QStringLiteral("file"), bin, QStringLiteral("application/octet-stream"))};
+        const QString bin = write(QStringLiteral("blob.bin"), QByteArray("\x7f"
+                                                                         "ELF\x02\x01\x00\x00",
+                                                                         8));
+        QJsonArray blocks{text(QStringLiteral("see")),
+                          block(QStringLiteral("file"), bin, QStringLiteral("application/octet-stream"))};
         const AgentInput in = AgentInput::build(blocks, false);
         QVERIFY(!in.ok());
         QVERIFY2(in.error.contains(QLatin1String("blob.bin is not a text file")), qPrintable(in.error));
@@ -131,8 +137,10 @@ private Q_SLOTS:
 
     void largeTextFileIsRefused()
     {
-        const QString big = write(QStringLiteral("big.log"), QByteArray(AgentInput::MaxTextFileBytes + 1, 'a'));
-        const AgentInput in = AgentInput::build(QJsonArray{block(QStringLiteral("file"), big, QStringLiteral("text/plain"))}, false);
+        const QString big =
+            write(QStringLiteral("big.log"), QByteArray(AgentInput::MaxTextFileBytes + 1, 'a'));
+        const AgentInput in = AgentInput::build(
+            QJsonArray{block(QStringLiteral("file"), big, QStringLiteral("text/plain"))}, false);
         QVERIFY(!in.ok());
         QVERIFY2(in.error.contains(QLatin1String("big.log is")) && in.error.contains(QLatin1String("256 KB")),
                  qPrintable(in.error));
@@ -143,9 +151,11 @@ private Q_SLOTS:
         QByteArray huge = kPng;
         huge.append(QByteArray(AgentInput::MaxImageBytes, '\0'));
         const QString path = write(QStringLiteral("huge.png"), huge);
-        const AgentInput in = AgentInput::build(QJsonArray{block(QStringLiteral("image"), path, QStringLiteral("image/png"))}, false);
+        const AgentInput in = AgentInput::build(
+            QJsonArray{block(QStringLiteral("image"), path, QStringLiteral("image/png"))}, false);
         QVERIFY(!in.ok());
-        QVERIFY2(in.error.startsWith(QLatin1String("huge.png cannot be sent to the agent")), qPrintable(in.error));
+        QVERIFY2(in.error.startsWith(QLatin1String("huge.png cannot be sent to the agent")),
+                 qPrintable(in.error));
     }
 
     void encoderDecidesTheImage()
@@ -159,7 +169,8 @@ private Q_SLOTS:
             out.sent = QSize(maxSide, maxSide * 3 / 4);
             return out;
         });
-        const AgentInput in = AgentInput::build(QJsonArray{block(QStringLiteral("image"), png, QStringLiteral("image/png"))}, false);
+        const AgentInput in = AgentInput::build(
+            QJsonArray{block(QStringLiteral("image"), png, QStringLiteral("image/png"))}, false);
         AgentInput::setImageEncoder({});
         QVERIFY(!in.ok());
         QVERIFY2(in.error.contains(QLatin1String("after downscaling to 2048 pixels")) &&

@@ -3,10 +3,10 @@
 // and pipes it to a plain-HTTP port on 127.0.0.1 (usually hermes-sim), plus certificates made at test
 // time with the openssl command line tool:
 //
-//     caduceus::test::TestCertificates certs;            // a CA, a server certificate it signed, a self-signed one
-//     QVERIFY2(certs.isValid(), qPrintable(certs.errorString()));
-//     caduceus::test::TlsProxy proxy(certs.selfSigned(), sim.port());
-//     QUrl url = proxy.url();                             // https://127.0.0.1:<port>
+//     caduceus::test::TestCertificates certs;            // a CA, a server certificate it signed, a
+//     self-signed one QVERIFY2(certs.isValid(), qPrintable(certs.errorString())); caduceus::test::TlsProxy
+//     proxy(certs.selfSigned(), sim.port()); QUrl url = proxy.url();                             //
+//     https://127.0.0.1:<port>
 //
 // Both certificates name 127.0.0.1 and localhost, so the only reason to refuse them is who signed them.
 #include <QDir>
@@ -47,30 +47,33 @@ public:
         ext.close();
         const QStringList ec{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
                              QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};
-        if (!openssl(QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec +
-                     QStringList{QStringLiteral("-keyout"), path("ca.key"), QStringLiteral("-out"), path("ca.crt"),
-                                 QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                                 QStringLiteral("/CN=Caduceus Test CA"), QStringLiteral("-addext"),
-                                 QStringLiteral("basicConstraints=critical,CA:TRUE"), QStringLiteral("-addext"),
-                                 QStringLiteral("keyUsage=critical,keyCertSign,cRLSign")}) ||
+        if (!openssl(
+                QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec +
+                QStringList{QStringLiteral("-keyout"), path("ca.key"), QStringLiteral("-out"), path("ca.crt"),
+                            QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                            QStringLiteral("/CN=Caduceus Test CA"), QStringLiteral("-addext"),
+                            QStringLiteral("basicConstraints=critical,CA:TRUE"), QStringLiteral("-addext"),
+                            QStringLiteral("keyUsage=critical,keyCertSign,cRLSign")}) ||
             !openssl(QStringList{QStringLiteral("req")} + ec +
                      QStringList{QStringLiteral("-keyout"), path("server.key"), QStringLiteral("-out"),
-                                 path("server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}) ||
-            !openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), path("server.csr"),
-                      QStringLiteral("-CA"), path("ca.crt"), QStringLiteral("-CAkey"), path("ca.key"),
-                      QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), path("server.crt"),
-                      QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), path("server.ext")}) ||
+                                 path("server.csr"), QStringLiteral("-subj"),
+                                 QStringLiteral("/CN=127.0.0.1")}) ||
+            !openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+                      path("server.csr"), QStringLiteral("-CA"), path("ca.crt"), QStringLiteral("-CAkey"),
+                      path("ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
+                      path("server.crt"), QStringLiteral("-days"), QStringLiteral("2"),
+                      QStringLiteral("-extfile"), path("server.ext")}) ||
             !openssl(QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec +
                      QStringList{QStringLiteral("-keyout"), path("self.key"), QStringLiteral("-out"),
                                  path("self.crt"), QStringLiteral("-days"), QStringLiteral("2"),
-                                 QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                                 san}))
+                                 QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                                 QStringLiteral("-addext"), san}))
             return;
         m_ca = load(QStringLiteral("ca.crt"));
         m_signed = {load(QStringLiteral("server.crt")), loadKey(QStringLiteral("server.key"))};
         m_self = {load(QStringLiteral("self.crt")), loadKey(QStringLiteral("self.key"))};
-        if (m_ca.isNull() || m_signed.certificate.isNull() || m_signed.key.isNull() || m_self.certificate.isNull() ||
-            m_self.key.isNull())
+        if (m_ca.isNull() || m_signed.certificate.isNull() || m_signed.key.isNull() ||
+            m_self.certificate.isNull() || m_self.key.isNull())
             fail(QStringLiteral("openssl wrote certificates Qt cannot read"));
     }
 
@@ -93,7 +96,8 @@ private:
         process.setProcessChannelMode(QProcess::MergedChannels);
         process.start(QStringLiteral("openssl"), arguments);
         if (!process.waitForStarted(5000)) {
-            fail(QStringLiteral("cannot run openssl (scripts/deps.sh installs it): %1").arg(process.errorString()));
+            fail(QStringLiteral("cannot run openssl (scripts/deps.sh installs it): %1")
+                     .arg(process.errorString()));
             return false;
         }
         process.waitForFinished(30'000);
@@ -140,9 +144,8 @@ public:
                 pipe(static_cast<QSslSocket *>(next));
         });
         // A client that refuses the certificate aborts the handshake: count it, the tests check it.
-        connect(&m_server, &QSslServer::errorOccurred, this, [this](QSslSocket *, QAbstractSocket::SocketError) {
-            ++handshakeFailures;
-        });
+        connect(&m_server, &QSslServer::errorOccurred, this,
+                [this](QSslSocket *, QAbstractSocket::SocketError) { ++handshakeFailures; });
     }
 
     bool isListening() const { return m_server.isListening(); }

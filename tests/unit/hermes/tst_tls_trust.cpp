@@ -99,7 +99,8 @@ private Q_SLOTS:
     {
         TestCertificates certs;
         QVERIFY2(certs.isValid(), qPrintable(certs.errorString()));
-        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"), QStringLiteral("1")});
+        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"),
+                        QStringLiteral("1")});
         QVERIFY2(sim.isReady(), qPrintable(sim.errorString()));
         TlsProxy proxy(certs.selfSigned(), sim.port());
         QVERIFY(proxy.isListening());
@@ -118,7 +119,8 @@ private Q_SLOTS:
 
         QVERIFY(out.streamBody.isEmpty());
         QVERIFY2(out.streamError.contains(QLatin1String("127.0.0.1")) &&
-                     out.streamError.contains(QLatin1String("not trusted")) && out.streamError.contains(fingerprint),
+                     out.streamError.contains(QLatin1String("not trusted")) &&
+                     out.streamError.contains(fingerprint),
                  qPrintable(out.streamError));
         QCOMPARE(out.streamUntrusted, fingerprint);
     }
@@ -127,7 +129,8 @@ private Q_SLOTS:
     {
         TestCertificates certs;
         QVERIFY2(certs.isValid(), qPrintable(certs.errorString()));
-        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"), QStringLiteral("1")});
+        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"),
+                        QStringLiteral("1")});
         QVERIFY2(sim.isReady(), qPrintable(sim.errorString()));
         TlsProxy proxy(certs.selfSigned(), sim.port());
         // Stored in the shown form, given here in lower case without colons: both are the same fingerprint.
@@ -141,6 +144,22 @@ private Q_SLOTS:
         QVERIFY(out.streamUntrusted.isEmpty());
     }
 
+    void trustedLeafOfAnUnknownCaWorks()
+    {
+        // A company CA this machine does not know: trusting the server's own certificate is enough.
+        TestCertificates certs;
+        QVERIFY2(certs.isValid(), qPrintable(certs.errorString()));
+        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"),
+                        QStringLiteral("1")});
+        QVERIFY2(sim.isReady(), qPrintable(sim.errorString()));
+        TlsProxy proxy(certs.signedByCa(), sim.port());
+        const Outcome out =
+            talk(proxy.url(), {hermes::TlsTrust::fingerprint(certs.signedByCa().certificate)});
+        QVERIFY2(out.health.ok(), qPrintable(out.health.message));
+        QVERIFY2(out.streamError.isEmpty(), qPrintable(out.streamError));
+        QVERIFY2(out.streamBody.contains("run.completed"), out.streamBody.constData());
+    }
+
     void anotherFingerprintDoesNotTrustThisCertificate()
     {
         TestCertificates certs;
@@ -149,9 +168,11 @@ private Q_SLOTS:
         QVERIFY2(sim.isReady(), qPrintable(sim.errorString()));
         TlsProxy proxy(certs.selfSigned(), sim.port());
         // The CA-signed certificate's fingerprint was trusted, the proxy shows the self-signed one.
-        const Outcome out = talk(proxy.url(), {hermes::TlsTrust::fingerprint(certs.signedByCa().certificate)});
+        const Outcome out =
+            talk(proxy.url(), {hermes::TlsTrust::fingerprint(certs.signedByCa().certificate)});
         QVERIFY(!out.health.ok());
-        QCOMPARE(out.health.untrustedCertificate, hermes::TlsTrust::fingerprint(certs.selfSigned().certificate));
+        QCOMPARE(out.health.untrustedCertificate,
+                 hermes::TlsTrust::fingerprint(certs.selfSigned().certificate));
         QVERIFY(!out.streamError.isEmpty());
         QVERIFY(out.streamBody.isEmpty());
     }
@@ -160,14 +181,16 @@ private Q_SLOTS:
     {
         TestCertificates certs;
         QVERIFY2(certs.isValid(), qPrintable(certs.errorString()));
-        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"), QStringLiteral("1")});
+        SimProcess sim({QStringLiteral("--key"), QStringLiteral("k"), QStringLiteral("--delay-ms"),
+                        QStringLiteral("1")});
         QVERIFY2(sim.isReady(), qPrintable(sim.errorString()));
         TlsProxy proxy(certs.signedByCa(), sim.port());
 
         // Before the CA is trusted its certificate is refused like any other unknown one.
         const Outcome before = talk(proxy.url(), {});
         QVERIFY(!before.health.ok());
-        QVERIFY2(before.health.message.contains(QLatin1String("not trusted")), qPrintable(before.health.message));
+        QVERIFY2(before.health.message.contains(QLatin1String("not trusted")),
+                 qPrintable(before.health.message));
 
         // The system's trust store, as a company CA installed on the machine would be.
         QSslConfiguration withCa = QSslConfiguration::defaultConfiguration();
@@ -177,7 +200,6 @@ private Q_SLOTS:
         QVERIFY2(out.health.ok(), qPrintable(out.health.message));
         QVERIFY2(out.streamError.isEmpty(), qPrintable(out.streamError));
         QVERIFY2(out.streamBody.contains("run.completed"), out.streamBody.constData());
-
     }
 
 private:

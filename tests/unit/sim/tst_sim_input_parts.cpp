@@ -65,22 +65,28 @@ class SimInputPartsTest : public QObject
     Answer start(const QJsonValue &input, const QString &sessionId)
     {
         return call("POST", "/v1/runs",
-                    QJsonDocument(QJsonObject{{"input", input}, {"session_id", sessionId}}).toJson(QJsonDocument::Compact));
+                    QJsonDocument(QJsonObject{{"input", input}, {"session_id", sessionId}})
+                        .toJson(QJsonDocument::Compact));
     }
     // This turn as the sim's transcript (the agent's state.db) recorded it, once the run completed.
     QString recordedTurn(const QString &runId, const QString &sessionId)
     {
         if (!QTest::qWaitFor(
-                [&] { return call("GET", "/v1/runs/" + runId).json.value("status").toString() == "completed"; }, 15'000))
+                [&] {
+                    return call("GET", "/v1/runs/" + runId).json.value("status").toString() == "completed";
+                },
+                15'000))
             return QStringLiteral("(the run did not complete)");
-        const QJsonArray messages = call("GET", "/api/sessions/" + sessionId + "/messages").json.value("messages").toArray();
+        const QJsonArray messages =
+            call("GET", "/api/sessions/" + sessionId + "/messages").json.value("messages").toArray();
         return messages.isEmpty() ? QString() : messages.first().toObject().value("content").toString();
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_sim = std::make_unique<SimProcess>(QStringList{"--key", QString::fromLatin1(kKey), "--delay-ms", "1"});
+        m_sim =
+            std::make_unique<SimProcess>(QStringList{"--key", QString::fromLatin1(kKey), "--delay-ms", "1"});
         QVERIFY2(m_sim->isReady(), qPrintable(m_sim->errorString()));
     }
     void cleanupTestCase() { m_sim.reset(); }
@@ -88,7 +94,8 @@ private Q_SLOTS:
     void imageDataUrlPartsAreAccepted()
     {
         const QString url = QStringLiteral("data:image/png;base64,") + QString::fromLatin1(kPng.toBase64());
-        const Answer started = start(userMessage({textPart("what is in this picture?"), imagePart(url)}), "parts-1");
+        const Answer started =
+            start(userMessage({textPart("what is in this picture?"), imagePart(url)}), "parts-1");
         QCOMPARE(started.status, 202);
         QCOMPARE(recordedTurn(started.json.value("run_id").toString(), "parts-1"),
                  QStringLiteral("what is in this picture?\n[Image: image/png, %1 bytes]").arg(kPng.size()));
@@ -96,28 +103,33 @@ private Q_SLOTS:
 
     void inputImageWithBareUrlAndEarlierMessagesAsHistory()
     {
-        const QString url = QStringLiteral("data:image/jpeg;base64,") + QString::fromLatin1(QByteArray("\xff\xd8\xff\xe0").toBase64());
-        const QJsonArray input{QJsonObject{{"role", "user"}, {"content", "first"}},
-                               QJsonObject{{"role", "assistant"}, {"content", "ok"}},
-                               QJsonObject{{"role", "user"},
-                                           {"content", QJsonArray{QJsonObject{{"type", "input_text"}, {"text", "and this?"}},
-                                                                  QJsonObject{{"type", "input_image"}, {"image_url", url}}}}}};
+        const QString url = QStringLiteral("data:image/jpeg;base64,") +
+                            QString::fromLatin1(QByteArray("\xff\xd8\xff\xe0").toBase64());
+        const QJsonArray input{
+            QJsonObject{{"role", "user"}, {"content", "first"}},
+            QJsonObject{{"role", "assistant"}, {"content", "ok"}},
+            QJsonObject{{"role", "user"},
+                        {"content", QJsonArray{QJsonObject{{"type", "input_text"}, {"text", "and this?"}},
+                                               QJsonObject{{"type", "input_image"}, {"image_url", url}}}}}};
         const Answer started = start(input, "parts-2");
         QCOMPARE(started.status, 202);
         const QString runId = started.json.value("run_id").toString();
         QCOMPARE(recordedTurn(runId, "parts-2"), QStringLiteral("and this?\n[Image: image/jpeg, 4 bytes]"));
-        QVERIFY(call("GET", "/v1/runs/" + runId).json.value("output").toString().contains("2 earlier messages"));
+        QVERIFY(
+            call("GET", "/v1/runs/" + runId).json.value("output").toString().contains("2 earlier messages"));
     }
 
     void filePartsAreRefusedLikeTheServer()
     {
-        const Answer refused = start(userMessage({textPart("read this"), QJsonObject{{"type", "input_file"}, {"file_id", "f_1"}}}),
-                                     "parts-3");
+        const Answer refused = start(
+            userMessage({textPart("read this"), QJsonObject{{"type", "input_file"}, {"file_id", "f_1"}}}),
+            "parts-3");
         QCOMPARE(refused.status, 400);
         // The server's envelope, field for field (the key order is the output side's business).
         QCOMPARE(refused.json.value("error").toObject(),
-                 (QJsonObject{{"message", "Inline image inputs are supported, but uploaded files and document inputs "
-                                          "are not supported on this endpoint."},
+                 (QJsonObject{{"message",
+                               "Inline image inputs are supported, but uploaded files and document inputs "
+                               "are not supported on this endpoint."},
                               {"type", "invalid_request_error"},
                               {"param", "input"},
                               {"code", "unsupported_content_type"}}));
@@ -125,7 +137,8 @@ private Q_SLOTS:
 
     void unknownPartTypesAreRefusedLikeTheServer()
     {
-        const Answer refused = start(userMessage({QJsonObject{{"type", "input_audio"}, {"data", "AAAA"}}}), "parts-4");
+        const Answer refused =
+            start(userMessage({QJsonObject{{"type", "input_audio"}, {"data", "AAAA"}}}), "parts-4");
         QCOMPARE(refused.status, 400);
         QCOMPARE(refused.json.value("error").toObject(),
                  (QJsonObject{{"message", "Unsupported content part type 'input_audio'. Only text and "
@@ -139,13 +152,17 @@ private Q_SLOTS:
     {
         const Answer text = start(userMessage({imagePart("data:text/plain;base64,SGVsbG8=")}), "parts-5");
         QCOMPARE(text.status, 400);
-        QCOMPARE(text.json.value("error").toObject().value("code").toString(), QStringLiteral("unsupported_content_type"));
+        QCOMPARE(text.json.value("error").toObject().value("code").toString(),
+                 QStringLiteral("unsupported_content_type"));
         const Answer path = start(userMessage({imagePart("/home/me/photo.png")}), "parts-6");
         QCOMPARE(path.status, 400);
-        QCOMPARE(path.json.value("error").toObject().value("code").toString(), QStringLiteral("invalid_image_url"));
-        const Answer notBase64 = start(userMessage({imagePart("data:image/png;base64,@@@not base64@@@")}), "parts-7");
+        QCOMPARE(path.json.value("error").toObject().value("code").toString(),
+                 QStringLiteral("invalid_image_url"));
+        const Answer notBase64 =
+            start(userMessage({imagePart("data:image/png;base64,@@@not base64@@@")}), "parts-7");
         QCOMPARE(notBase64.status, 400);
-        QCOMPARE(notBase64.json.value("error").toObject().value("code").toString(), QStringLiteral("invalid_image_url"));
+        QCOMPARE(notBase64.json.value("error").toObject().value("code").toString(),
+                 QStringLiteral("invalid_image_url"));
         // Still healthy, and a plain string still works.
         QCOMPARE(start(QJsonValue(QStringLiteral("hello")), "parts-8").status, 202);
     }

@@ -42,8 +42,8 @@ private Q_SLOTS:
         QImage photo(4000, 3000, QImage::Format_RGB32);
         photo.fill(Qt::darkCyan);
         QPainter(&photo).fillRect(0, 0, 2000, 1500, Qt::yellow);
-        const AgentInput::EncodedImage out =
-            encodeImageForAgent(save(photo, "photo.png"), AgentInput::MaxImageSide, AgentInput::MaxImageBytes);
+        const AgentInput::EncodedImage out = encodeImageForAgent(
+            save(photo, "photo.png"), AgentInput::MaxImageSide, AgentInput::MaxImageBytes);
         QVERIFY2(out.error.isEmpty(), qPrintable(out.error));
         QCOMPARE(out.mediaType, QStringLiteral("image/jpeg"));
         QCOMPARE(out.original, QSize(4000, 3000));
@@ -71,13 +71,14 @@ private Q_SLOTS:
     {
         // Noise does not compress: the encoder must lower the quality, then the size, to fit.
         const qint64 limit = 200 * 1024;
-        const AgentInput::EncodedImage out = encodeImageForAgent(save(noise(1600, 1200, QImage::Format_RGB32), "noise.png"),
-                                                                 AgentInput::MaxImageSide, limit);
+        const AgentInput::EncodedImage out = encodeImageForAgent(
+            save(noise(1600, 1200, QImage::Format_RGB32), "noise.png"), AgentInput::MaxImageSide, limit);
         QVERIFY2(out.error.isEmpty(), qPrintable(out.error));
         QVERIFY2(out.data.size() <= limit, qPrintable(QString::number(out.data.size())));
         QVERIFY(out.sent.width() < 1600);
-        const AgentInput::EncodedImage alpha = encodeImageForAgent(
-            save(noise(1600, 1200, QImage::Format_ARGB32), "noise-alpha.png"), AgentInput::MaxImageSide, limit);
+        const AgentInput::EncodedImage alpha =
+            encodeImageForAgent(save(noise(1600, 1200, QImage::Format_ARGB32), "noise-alpha.png"),
+                                AgentInput::MaxImageSide, limit);
         QVERIFY2(alpha.error.isEmpty(), qPrintable(alpha.error));
         QCOMPARE(alpha.mediaType, QStringLiteral("image/png"));
         QVERIFY2(alpha.data.size() <= limit, qPrintable(QString::number(alpha.data.size())));
@@ -90,7 +91,8 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("not an image at all");
         file.close();
-        const AgentInput::EncodedImage out = encodeImageForAgent(path, AgentInput::MaxImageSide, AgentInput::MaxImageBytes);
+        const AgentInput::EncodedImage out =
+            encodeImageForAgent(path, AgentInput::MaxImageSide, AgentInput::MaxImageBytes);
         QVERIFY(out.data.isEmpty());
         QVERIFY2(out.error.startsWith(QLatin1String("is not an image")), qPrintable(out.error));
     }
