@@ -17,7 +17,7 @@ ColumnLayout {
     CheckBox {
         objectName: "inlineAttachments"
         Layout.fillWidth: true
-        text: qsTr("The agent runs on another computer (an SSH tunnel to it): send attachments' contents, not their paths")
+        text: qsTr("Send attachments' contents, not paths (the agent is on another computer)")
         checked: Backend.setting("agent/inlineAttachments", false) === true
                  || Backend.setting("agent/inlineAttachments", false) === "true"
         onToggled: Backend.setSetting("agent/inlineAttachments", checked)

@@ -13,17 +13,36 @@ QString AgentTrust::originOf(const QUrl &url)
     return QStringLiteral("%1://%2:%3").arg(scheme, url.host(QUrl::FullyEncoded).toLower()).arg(port);
 }
 
+// Stored as a readable list, one "<origin> <fingerprint>" entry each (a map would be a binary blob in the
+// INI file, and a URL cannot be a settings key).
 QVariantMap AgentTrust::load() const
 {
-    return m_settings.value(kKey).toMap();
+    QVariantMap map;
+    for (const QString &entry : m_settings.value(kKey).toStringList()) {
+        const QString origin = entry.section(QLatin1Char(' '), 0, 0);
+        const QString fingerprint =
+            caduceus::hermes::TlsTrust::normalizeFingerprint(entry.section(QLatin1Char(' '), 1).trimmed());
+        if (origin.isEmpty() || fingerprint.isEmpty())
+            continue;
+        QStringList list = map.value(origin).toStringList();
+        if (!list.contains(fingerprint))
+            list.append(fingerprint);
+        map.insert(origin, list);
+    }
+    return map;
 }
 
 void AgentTrust::save(const QVariantMap &map)
 {
-    if (map.isEmpty())
+    QStringList entries;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        for (const QString &fingerprint : it.value().toStringList())
+            entries << it.key() + QLatin1Char(' ') + fingerprint;
+    }
+    if (entries.isEmpty())
         m_settings.remove(kKey);
     else
-        m_settings.setValue(kKey, map);
+        m_settings.setValue(kKey, entries);
     m_settings.sync();
 }
 

@@ -443,7 +443,23 @@ void ChatBackend::trustCertificate(const QString &url, const QString &fingerprin
     Q_EMIT trustChanged();
     m_untrusted.clear();
     m_runtime->network()->clearConnectionCache(); // connections (and TLS sessions) made under the old trust
-    connectAgent(m_settings.value(kAgentUrl, url).toString(), QString());
+    // Connect again to the agent that was refused: the one saved in Settings (its key from the keychain), or
+    // the one given at start (--agent, CADUCEUS_AGENT_URL and its key) without saving it.
+    const QString saved = m_settings.value(kAgentUrl).toString().trimmed();
+    if (!saved.isEmpty() && AgentTrust::originOf(QUrl::fromUserInput(saved)) == AgentTrust::originOf(QUrl(url))) {
+        connectAgent(saved, QString());
+        return;
+    }
+    m_agentStatus = QStringLiteral("connecting");
+    m_agentReason.clear();
+    Q_EMIT agentChanged();
+    AppRuntime::AgentOptions options;
+    options.url = QUrl(url);
+    m_runtime->connectAgent(options, [this](bool ok, const QString &message) {
+        setAgentConnected(ok, message);
+        if (!ok)
+            Q_EMIT errorMessage(message);
+    });
 }
 
 void ChatBackend::removeTrustedCertificate(const QString &origin, const QString &fingerprint)
