@@ -20,12 +20,14 @@ Item {
         const list = attachments || [];
         const count = kind => list.filter(a => a && a.delivery === kind).length;
         const parts = [];
-        if (count("image") > 0)
-            parts.push(qsTr("%n image(s) sent as pictures", "", count("image")));
-        if (count("text") > 0)
-            parts.push(qsTr("%n file(s) sent inline as text", "", count("text")));
-        if (count("path") > 0)
-            parts.push(qsTr("%n attachment(s) sent as paths (the agent runs on this computer)", "", count("path")));
+        const images = count("image"), texts = count("text"), paths = count("path");
+        if (images > 0)
+            parts.push(images === 1 ? qsTr("1 image sent as a picture") : qsTr("%1 images sent as pictures").arg(images));
+        if (texts > 0)
+            parts.push(texts === 1 ? qsTr("1 file sent inline as text") : qsTr("%1 files sent inline as text").arg(texts));
+        if (paths > 0)
+            parts.push(paths === 1 ? qsTr("1 attachment sent as its path (the agent runs on this computer)")
+                                   : qsTr("%1 attachments sent as paths (the agent runs on this computer)").arg(paths));
         return parts.join(" · ");
     }
     readonly property real maxBubbleWidth: Math.max(120, width * 0.78)
