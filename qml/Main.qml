@@ -122,6 +122,18 @@ ApplicationWindow {
             }
 
             Banner {
+                // The agent's https certificate was refused: its fingerprint, and trusting it from here.
+                objectName: "untrustedCertificateBanner"
+                Layout.fillWidth: true
+                visible: Backend.untrustedCertificate.fingerprint !== undefined
+                tone: "danger"
+                text: visible ? Backend.untrustedCertificate.message : ""
+                actionText: qsTr("Trust this certificate")
+                onActionTriggered: Backend.trustCertificate(Backend.untrustedCertificate.url,
+                                                            Backend.untrustedCertificate.fingerprint)
+            }
+
+            Banner {
                 Layout.fillWidth: true
                 visible: Backend.notice.length > 0
                 tone: "warning"

@@ -159,6 +159,8 @@ Dialog {
                 }
             }
 
+            AgentTrustSection { Layout.fillWidth: true }
+
             SectionTitle { text: qsTr("Chat") }
             TextField {
                 id: modelField

@@ -15,6 +15,7 @@ packages=(
   qml6-module-qttest qml6-module-qt-labs-platform
   xvfb xauth x11-apps xdotool imagemagick sqlite3 bc chromium-headless-shell
   desktop-file-utils appstream dpkg-dev fakeroot file
+  openssl gnome-keyring dbus dbus-x11 libsecret-tools
 )
 # The runtime table: column 3, "a|b" where a package was renamed (the first one apt knows wins).
 while read -r kind _ package _; do

@@ -9,7 +9,9 @@
 #include "Translations.h"
 #include "TrayIcon.h"
 #include "WindowSelfTest.h"
+#include "chat/AgentInput.h"
 #include "chat/SessionManager.h"
+#include "ui/ImageEncoding.h"
 #include "ui/RuntimeCheck.h"
 
 #include <QCoreApplication>
@@ -98,6 +100,8 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
     qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Translations", Translations::instance());
     QGuiApplication::setDesktopFileName(QStringLiteral(CADUCEUS_APP_ID)); // Wayland: match the .desktop file
 
+    // Images for an agent on another computer are downscaled with the window's codecs (chat::AgentInput).
+    caduceus::chat::AgentInput::setImageEncoder(&caduceus::ui::encodeImageForAgent);
     auto *engine = new QQmlApplicationEngine(runtime);
     QObject::connect(Translations::instance(), &Translations::languageChanged, engine,
                      &QQmlEngine::retranslate);

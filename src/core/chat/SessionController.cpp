@@ -1,5 +1,6 @@
 #include "chat/SessionController.h"
 
+#include "chat/AgentInput.h"
 #include "chat/ContentBlocks.h"
 #include "chat/ContentParser.h"
 #include "chat/ContextLengths.h"
@@ -632,7 +633,17 @@ void SessionController::startRun(const store::QueueItem &item, const MessageReco
     }
 
     hermes::HermesClient::StartRun request;
-    request.input = ContentBlocks::flattenForAgent(item.input);
+    // Attachments as paths for an agent on this computer, their contents for one elsewhere (AgentInput).
+    const AgentInput agentInput = AgentInput::build(item.input, m_run->client->endpoint().readsLocalFiles());
+    if (!agentInput.ok()) {
+        finishRun(RunEvent::make(EventName::RunFailed, QJsonObject{{QStringLiteral("error"), agentInput.error}}));
+        return;
+    }
+    for (const QString &note : agentInput.notes)
+        qCInfo(lcSession) << m_sessionId << note;
+    request.input = agentInput.isParts() ? ContentBlocks::flattenForAgent(item.input) : agentInput.text;
+    if (agentInput.isParts())
+        request.inputMessages = agentInput.wireValue().toArray();
     request.agentSessionId = m_run->agentSessionId;
     request.model = item.model;
     request.instructions = buildInstructions(item.instructions);
