@@ -26,9 +26,9 @@ using store::MessageRecord;
 
 namespace {
 
-QString sharedV22Fixture()
+QString v22Fixture()
 {
-    QFile file(QStringLiteral(CADUCEUS_SHARED_DIR "/fixtures/agent-state-db-v22.sql"));
+    QFile file(QStringLiteral(CADUCEUS_FIXTURES_DIR "/agent-state-db-v22.sql"));
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
@@ -194,7 +194,7 @@ private Q_SLOTS:
     void newerSchemaFollowsChainAndKeepsWhatOnlyTheStreamKnew()
     {
         const QString path = m_dir.filePath(QStringLiteral("v22-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -235,7 +235,7 @@ private Q_SLOTS:
     void syncOfAnUnchangedRunWritesNothing()
     {
         const QString path = m_dir.filePath(QStringLiteral("same-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -354,7 +354,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     void lockedDatabaseIsReadOffTheEventLoop()
     {
         const QString path = m_dir.filePath(QStringLiteral("locked-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -388,7 +388,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     void lockedBeyondBudgetLeavesTheStreamedRows()
     {
         const QString path = m_dir.filePath(QStringLiteral("stuck-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -416,7 +416,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     {
         // Only the default profile has an agent (and a state.db); the session belongs to "work".
         const QString path = m_dir.filePath(QStringLiteral("other-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("work"));
         streamV22Run();
@@ -444,7 +444,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
         QCOMPARE(finished.first().at(0).toBool(), false);
 
         const QString path = m_dir.filePath(QStringLiteral("known-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         sync = newSync(QStringLiteral("run_A"), QStringLiteral("eph_unknown"), QStringLiteral("default"));
         QSignalSpy again(sync, &chat::TranscriptSync::finished);

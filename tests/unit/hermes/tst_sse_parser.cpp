@@ -15,7 +15,7 @@ class TestSseParser : public QObject
 
     static QByteArray fixture()
     {
-        QFile f(QStringLiteral(CADUCEUS_SHARED_DIR "/fixtures/agent-run-events.sse"));
+        QFile f(QStringLiteral(CADUCEUS_FIXTURES_DIR "/agent-run-events.sse"));
         if (!f.open(QIODevice::ReadOnly))
             qFatal("missing fixture %s", qPrintable(f.fileName()));
         return f.readAll();

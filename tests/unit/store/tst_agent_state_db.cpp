@@ -103,7 +103,7 @@ private:
 
 QString fixtureScript()
 {
-    QFile file(QStringLiteral(CADUCEUS_SHARED_DIR "/fixtures/agent-state-db-v22.sql"));
+    QFile file(QStringLiteral(CADUCEUS_FIXTURES_DIR "/agent-state-db-v22.sql"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
