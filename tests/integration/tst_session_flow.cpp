@@ -230,6 +230,13 @@ private Q_SLOTS:
         QVERIFY(h.waitFor("run.completed"));
         QCOMPARE(h.count("approval.responded"), 1); // the agent's own echo is not forwarded twice
         QVERIFY(c->pendingApprovals().isEmpty());
+        // The outcome is on the tool it decided (hermes-sim starts the tool before asking, like the agent).
+        const auto tools = rowsOf(h, "p1", "tool");
+        QCOMPARE(tools.size(), 1);
+        QCOMPARE(tools[0].extra.value("approval_choice").toString(), choice);
+        QCOMPARE(tools[0].extra.value("tool_status").toString(),
+                 choice == "deny" ? QStringLiteral("denied") : QStringLiteral("done"));
+        QVERIFY(rowsOf(h, "p1", "notice").isEmpty());
     }
 
     void approvalAllAndErrors()
