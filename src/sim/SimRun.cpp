@@ -342,12 +342,20 @@ int SimRun::playApprovalGate(ScriptStep &step)
         // Builds without approval events deny guarded commands without asking.
         if (!m_options.approvalsFeature)
             continue;
-        // The agent starts the tool, then asks about its command (tool.started comes first), with the
-        // approval's own fields ahead of "event", "run_id" and "timestamp", as v0.19.0 writes them.
         m_gateAsked[i] = true;
         m_pendingApprovals.append(PendingApproval{int(i), QString()});
+    }
+    // The agent starts a tool, then asks about its command (tool.started comes first), with the approval's
+    // own fields ahead of "event", "run_id" and "timestamp", as v0.19.0 writes them. Tools of one model call
+    // start together, so no tool event comes between two questions (clients take any progress after a
+    // question as the sign that it is gone).
+    for (const PendingApproval &pending : std::as_const(m_pendingApprovals)) {
+        const ApprovalSpec &approval = step.approvals.at(pending.index);
         emitEvent("tool.started", {{QStringLiteral("tool"), approval.tool.name},
                                    {QStringLiteral("preview"), approval.tool.preview}});
+    }
+    for (const PendingApproval &pending : std::as_const(m_pendingApprovals)) {
+        const ApprovalSpec &approval = step.approvals.at(pending.index);
         emitEvent("approval.request",
                   {{QStringLiteral("choices"), QJsonArray::fromStringList(choicesFor(true))}},
                   {{QStringLiteral("command"), approval.command},

@@ -248,6 +248,7 @@ private Q_SLOTS:
 
         QCOMPARE(h.submit("p2", "two at once sim:approval2"), QString());
         QVERIFY(h.waitFor("approval.request", 2));
+        QCOMPARE(c->pendingApprovals().size(), 2); // both tools started first: no progress between the questions
         c->respondApproval("sometimes", false);
         QVERIFY(h.last("approval.responded").value("error").toString().contains("Invalid"));
         c->respondApproval("once", true);
@@ -255,6 +256,12 @@ private Q_SLOTS:
         QCOMPARE(h.last("approval.responded").value("resolved").toInt(), 2);
         QCOMPARE(h.last("approval.responded").value("all").toBool(), true);
         QVERIFY(h.waitFor("run.completed"));
+        const auto tools = rowsOf(h, "p2", "tool");
+        QCOMPARE(tools.size(), 2);
+        for (const auto &t : tools) {
+            QCOMPARE(t.extra.value("approval_choice").toString(), QStringLiteral("once"));
+            QCOMPARE(t.extra.value("tool_status").toString(), QStringLiteral("done"));
+        }
     }
 
     void wrongKeyFailsClearly()
