@@ -18,7 +18,8 @@ namespace caduceus::test {
 class RecordedAgent : public QObject
 {
 public:
-    explicit RecordedAgent(RecordedRun run, QObject *parent = nullptr) : QObject(parent), m_run(std::move(run))
+    explicit RecordedAgent(RecordedRun run, QObject *parent = nullptr)
+        : QObject(parent), m_run(std::move(run))
     {
         m_server.setHandler([this](const net::HttpRequest &request, net::HttpResponder *responder) {
             handle(request, responder);
@@ -91,7 +92,8 @@ private:
         }
         if (const RecordedExchange *poll = m_run.inGap(m_next - 1, "GET"))
             return poll->answer;
-        return QJsonDocument(QJsonObject{{"object", "hermes.run"}, {"run_id", m_run.runId}, {"status", "running"}})
+        return QJsonDocument(
+                   QJsonObject{{"object", "hermes.run"}, {"run_id", m_run.runId}, {"status", "running"}})
             .toJson(QJsonDocument::Compact);
     }
 

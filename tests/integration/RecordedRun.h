@@ -19,7 +19,7 @@ struct RecordedExchange
     QString path;       // "/v1/runs/run_…/approval"
     QByteArray request; // body sent, may be empty
     int status = 0;
-    QByteArray answer;  // body answered (JSON for the API calls)
+    QByteArray answer; // body answered (JSON for the API calls)
     bool afterStreamEnd = false;
 };
 
@@ -92,7 +92,8 @@ struct RecordedRun
                 if (!inBody) {
                     if (exchange.method == "POST" && exchange.path == QLatin1String("/v1/runs")) {
                         run.start = exchange;
-                        run.runId = QJsonDocument::fromJson(exchange.answer).object().value("run_id").toString();
+                        run.runId =
+                            QJsonDocument::fromJson(exchange.answer).object().value("run_id").toString();
                     }
                 } else if (exchange.afterStreamEnd) {
                     run.after.append(exchange);

@@ -78,10 +78,11 @@ class TestRecordedRuns : public QObject
             r->harness->manager->setAgent(endpoint);
             r->agent->onStart = [stateDb, agentSessionInDb](const QJsonObject &body) {
                 const QString session = body.value("session_id").toString();
-                const QString script = fixtureText(QStringLiteral("hermes-agent-0.19.0/state-db.sql")) +
-                                       QStringLiteral("\nUPDATE messages SET session_id = '%1' WHERE session_id = "
-                                                      "'%2';\nUPDATE sessions SET id = '%1' WHERE id = '%2';\n")
-                                           .arg(session, agentSessionInDb);
+                const QString script =
+                    fixtureText(QStringLiteral("hermes-agent-0.19.0/state-db.sql")) +
+                    QStringLiteral("\nUPDATE messages SET session_id = '%1' WHERE session_id = "
+                                   "'%2';\nUPDATE sessions SET id = '%1' WHERE id = '%2';\n")
+                        .arg(session, agentSessionInDb);
                 if (!test::writeAgentStateDb(stateDb, script, QStringLiteral("WAL")))
                     qWarning("could not write the recorded state.db");
             };
@@ -114,8 +115,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("recording");
         QTest::addColumn<QString>("text");
-        QTest::newRow("hello") << "hello" << "Echo: hello";
-        QTest::newRow("history-body") << "history-body" << "Echo: list input";
+        QTest::newRow("hello") << "hello"
+                               << "Echo: hello";
+        QTest::newRow("history-body") << "history-body"
+                                      << "Echo: list input";
     }
 
     void plainAnswers()
@@ -177,9 +180,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("recording");
         QTest::addColumn<QString>("choice");
         QTest::addColumn<QString>("status");
-        QTest::newRow("once") << "danger-approve-once" << "once" << "done";
-        QTest::newRow("session") << "danger-approve-session" << "session" << "done";
-        QTest::newRow("deny") << "danger-deny" << "deny" << "denied";
+        QTest::newRow("once") << "danger-approve-once"
+                              << "once"
+                              << "done";
+        QTest::newRow("session") << "danger-approve-session"
+                                 << "session"
+                                 << "done";
+        QTest::newRow("deny") << "danger-deny"
+                              << "deny"
+                              << "denied";
     }
 
     void approvalAnsweredAtItsTool()
@@ -198,12 +207,13 @@ private Q_SLOTS:
         QCOMPARE(r->controller()->pendingApprovals().size(), 1);
         // While the agent waits, the tool says so (not "running").
         QCOMPARE(r->tool().extra.value("tool_status").toString(), QStringLiteral("waiting_for_approval"));
-        QCOMPARE(r->tool().extra.value("approval_description").toString(), QStringLiteral("delete in root path"));
+        QCOMPARE(r->tool().extra.value("approval_description").toString(),
+                 QStringLiteral("delete in root path"));
 
         r->controller()->respondApproval(choice, false);
         QVERIFY(waitForIdle(*r, "run.completed"));
-        QVERIFY(r->agent->requests.contains(QStringLiteral("POST /v1/runs/%1/approval")
-                                                .arg(RecordedRun::load(recording).runId)));
+        QVERIFY(r->agent->requests.contains(
+            QStringLiteral("POST /v1/runs/%1/approval").arg(RecordedRun::load(recording).runId)));
         QCOMPARE(r->harness->count("approval.responded"), 1); // the agent's echo is not reported twice
         QCOMPARE(r->harness->last("approval.responded").value("choice").toString(), choice);
         QVERIFY(r->controller()->pendingApprovals().isEmpty());
@@ -255,7 +265,8 @@ private Q_SLOTS:
         QCOMPARE(rows[1].extra.value("tool_status").toString(), QStringLiteral("denied"));
         QCOMPARE(rows[1].extra.value("approval_choice").toString(), QStringLiteral("timeout"));
         QCOMPARE(rows[1].extra.value("tool_duration").toDouble(), 40.005);
-        QVERIFY(rows[2].content.contains(QStringLiteral("BLOCKED: Command timed out without user response.")));
+        QVERIFY(
+            rows[2].content.contains(QStringLiteral("BLOCKED: Command timed out without user response.")));
     }
 
     void stopKeepsThePartialText()

@@ -248,7 +248,8 @@ private Q_SLOTS:
 
         QCOMPARE(h.submit("p2", "two at once sim:approval2"), QString());
         QVERIFY(h.waitFor("approval.request", 2));
-        QCOMPARE(c->pendingApprovals().size(), 2); // both tools started first: no progress between the questions
+        QCOMPARE(c->pendingApprovals().size(),
+                 2); // both tools started first: no progress between the questions
         c->respondApproval("sometimes", false);
         QVERIFY(h.last("approval.responded").value("error").toString().contains("Invalid"));
         c->respondApproval("once", true);

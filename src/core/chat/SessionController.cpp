@@ -852,7 +852,8 @@ void SessionController::onRunEvent(const RunEvent &event)
         Q_EMIT stateChanged();
     } else if (name == EventName::ApprovalResponded) {
         // Our own answer is applied by whichever comes first, its POST's answer or the agent's echo of it
-        // (the echo may come first, and the tool's outcome right after it); it is reported when the POST returns.
+        // (the echo may come first, and the tool's outcome right after it); it is reported when the POST
+        // returns.
         if (m_run->echoesExpected > 0) {
             --m_run->echoesExpected;
             return;
@@ -1142,7 +1143,8 @@ void SessionController::applyApprovalAnswer(const QString &choice, int count, bo
         ++placed;
     }
     if (placed == 0) {
-        addNotice(choiceLabel(choice) + (all && count > 1 ? QStringLiteral(" (%1 requests)").arg(count) : QString()),
+        addNotice(choiceLabel(choice) +
+                      (all && count > 1 ? QStringLiteral(" (%1 requests)").arg(count) : QString()),
                   QJsonObject{{ApprovalChoiceKey, choice}});
     }
     Q_EMIT stateChanged();

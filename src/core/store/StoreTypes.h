@@ -36,9 +36,9 @@ inline constexpr auto Error = "error";
 
 // Status of a tool row (role "tool"), stored in MessageRecord::extra["tool_status"] and sent as the row's
 // top-level "tool_status" field (SessionController::messageToJson). A front end shows it in words and colour:
-//   running              tool.started arrived; no outcome yet                          ("Running…")
-//   waiting_for_approval the agent asked the user about this tool's command and waits  ("Waiting for approval")
-//   done                 tool.completed with "error": false                             (success)
+//   running              tool.started arrived, no outcome yet ("Running…")
+//   waiting_for_approval the agent asked the user about this tool's command ("Waiting for approval")
+//   done                 tool.completed with "error": false (success)
 //   error                tool.completed with "error": true (not an approval refusal), or cut off by a crash
 //   denied               the command was refused: the user answered "deny", or nobody answered and the agent
 //                        blocked it (approval_choice "timeout"); its result starts with "BLOCKED:"

@@ -236,8 +236,8 @@ private Q_SLOTS:
         QFile script(QStringLiteral(CADUCEUS_FIXTURES_DIR "/hermes-agent-0.19.0/state-db.sql"));
         QVERIFY(script.open(QIODevice::ReadOnly));
         const QString path = m_dir.filePath(QStringLiteral("recorded-state-%1.db").arg(m_serial));
-        // The recorded runs were Caduceus's own (eph_…, never offered for import): two of them renamed the way
-        // the agent's CLI names its sessions.
+        // The recorded runs were Caduceus's own (eph_…, never offered for import): two of them renamed the
+        // way the agent's CLI names its sessions.
         QString sql = QString::fromUtf8(script.readAll());
         for (const auto &[from, to] : {std::pair{"eph_mxdvx4vd_88nq9g", "20261207_230541_denied"},
                                        std::pair{"eph_mxdvx0kh_unjwnh", "20261207_230536_tool"}}) {
@@ -257,17 +257,21 @@ private Q_SLOTS:
         QVERIFY2(listing.error.isEmpty(), qPrintable(listing.error));
         QCOMPARE(idsOf(listing.sessions), (QStringList{"20261207_230541_denied", "20261207_230536_tool"}));
 
-        for (const auto &[agentSession, status] : {std::pair{"20261207_230541_denied", "denied"},
-                                                   std::pair{"20261207_230536_tool", "done"}}) {
+        for (const auto &[agentSession, status] :
+             {std::pair{"20261207_230541_denied", "denied"}, std::pair{"20261207_230536_tool", "done"}}) {
             const auto imported = await<AgentImporter::Imported>([&](auto done) {
-                importer.importSession(QStringLiteral("default"), QString::fromLatin1(agentSession), this, done);
+                importer.importSession(QStringLiteral("default"), QString::fromLatin1(agentSession), this,
+                                       done);
             });
             QVERIFY2(imported.error.isEmpty(), qPrintable(imported.error));
             const QList<MessageRecord> rows = m_store->messages(imported.sessionId);
             QCOMPARE(rolesOf(rows), (QStringList{"user", "assistant", "tool", "assistant"}));
             QCOMPARE(rows[2].toolName, QStringLiteral("terminal"));
             QCOMPARE(rows[2].extra.value("tool_status").toString(), QString::fromLatin1(status));
-            QVERIFY(rows[2].extra.value("tool_arguments").toString().startsWith(QStringLiteral("{\"command\": ")));
+            QVERIFY(rows[2]
+                        .extra.value("tool_arguments")
+                        .toString()
+                        .startsWith(QStringLiteral("{\"command\": ")));
         }
     }
 

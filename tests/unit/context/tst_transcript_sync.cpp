@@ -307,10 +307,10 @@ private Q_SLOTS:
         QCOMPARE(rows[2].content, QStringLiteral("Allowed once"));
     }
 
-    // The state.db the real agent v0.19.0 wrote (tests/data/hermes-agent-0.19.0/state-db.sql, many more tables
-    // and columns than the hand-written fixture), for a run whose command the user denied. The stream said
-    // only "error": true; the agent's row says BLOCKED. Rows as an earlier Caduceus stored them: the outcome
-    // as a notice after the tool.
+    // The state.db the real agent v0.19.0 wrote (tests/data/hermes-agent-0.19.0/state-db.sql, many more
+    // tables and columns than the hand-written fixture), for a run whose command the user denied. The stream
+    // said only "error": true; the agent's row says BLOCKED. Rows as an earlier Caduceus stored them: the
+    // outcome as a notice after the tool.
     void recordedAgentDbMarksTheDeniedCommand()
     {
         const QString path = m_dir.filePath(QStringLiteral("recorded-%1.db").arg(m_serial));
@@ -319,19 +319,20 @@ private Q_SLOTS:
         createSession(QStringLiteral("default"));
         add(QStringLiteral("user"), QStringLiteral("clean up [danger]"), QStringLiteral("run_D"));
         add(QStringLiteral("tool"), QString(), QStringLiteral("run_D"),
-            QJsonObject{{"tool_preview", "rm -rf /srv/scratch/danger-test-dir"}, {"tool_status", "error"},
+            QJsonObject{{"tool_preview", "rm -rf /srv/scratch/danger-test-dir"},
+                        {"tool_status", "error"},
                         {"tool_duration", 0.511}},
             {}, QStringLiteral("terminal"));
         add(QStringLiteral("notice"), QStringLiteral("Denied"), QStringLiteral("run_D"),
             QJsonObject{{"approval_choice", "deny"}});
-        const QString answer =
-            QStringLiteral("Tool finished. Result: {\"output\": \"\", \"exit_code\": -1, \"error\": \"BLOCKED: "
-                           "Command denied by user. The user has NOT consented to this action. Do NOT retry this "
-                           "command, do NOT rephrase");
+        const QString answer = QStringLiteral(
+            "Tool finished. Result: {\"output\": \"\", \"exit_code\": -1, \"error\": \"BLOCKED: "
+            "Command denied by user. The user has NOT consented to this action. Do NOT retry this "
+            "command, do NOT rephrase");
         add(QStringLiteral("assistant"), answer, QStringLiteral("run_D"));
 
-        chat::TranscriptSync *sync =
-            newSync(QStringLiteral("run_D"), QStringLiteral("eph_mxdvx4vd_88nq9g"), QStringLiteral("default"));
+        chat::TranscriptSync *sync = newSync(QStringLiteral("run_D"), QStringLiteral("eph_mxdvx4vd_88nq9g"),
+                                             QStringLiteral("default"));
         QSignalSpy finished(sync, &chat::TranscriptSync::finished);
         sync->start(10000);
         QVERIFY(finished.wait(10000));
@@ -342,7 +343,8 @@ private Q_SLOTS:
         QCOMPARE(rows[1].toolCallId, QStringLiteral("call_457905757dec455ea7ef"));
         QVERIFY(rows[1].content.contains(QStringLiteral("\"status\": \"blocked\"")));
         QCOMPARE(rows[1].extra.value("tool_status").toString(), QStringLiteral("denied"));
-        QCOMPARE(rows[1].extra.value("tool_preview").toString(), QStringLiteral("rm -rf /srv/scratch/danger-test-dir"));
+        QCOMPARE(rows[1].extra.value("tool_preview").toString(),
+                 QStringLiteral("rm -rf /srv/scratch/danger-test-dir"));
         QCOMPARE(rows[1].extra.value("tool_arguments").toString(),
                  QStringLiteral("{\"command\": \"rm -rf /srv/scratch/danger-test-dir\"}"));
         QCOMPARE(rows[2].content, QStringLiteral("Denied"));

@@ -1,6 +1,6 @@
+#include "RecordedRun.h"
 #include "hermes/RunEvent.h"
 #include "hermes/SseParser.h"
-#include "RecordedRun.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -64,11 +64,18 @@ private Q_SLOTS:
         const QString done = QStringLiteral("run.completed");
         QTest::newRow("hello") << "hello" << QStringList{d, d, r, done} << 1;
         QTest::newRow("history-body") << "history-body" << QStringList{d, d, d, d, r, done} << 1;
-        QTest::newRow("tool") << "tool" << QStringList{"tool.started", "tool.completed", d, d, d, r, done} << 1;
+        QTest::newRow("tool") << "tool" << QStringList{"tool.started", "tool.completed", d, d, d, r, done}
+                              << 1;
         for (const char *name : {"danger-approve-once", "danger-approve-session", "danger-deny"}) {
-            QTest::newRow(name) << name
-                                << QStringList{"tool.started", "approval.request", "approval.responded",
-                                               "tool.completed", d, d, d, r, done}
+            QTest::newRow(name) << name << QStringList{"tool.started",
+                                                       "approval.request",
+                                                       "approval.responded",
+                                                       "tool.completed",
+                                                       d,
+                                                       d,
+                                                       d,
+                                                       r,
+                                                       done}
                                 << 1;
         }
         QTest::newRow("danger-timeout-noresponse")
@@ -105,7 +112,8 @@ private Q_SLOTS:
             if (event->name == QLatin1String("approval.request")) {
                 // "event" is not the first key: decoded all the same, every field kept.
                 QVERIFY(e.data.startsWith("{\"command\": "));
-                QCOMPARE(event->json.value("command").toString(), QStringLiteral("rm -rf /srv/scratch/danger-test-dir"));
+                QCOMPARE(event->json.value("command").toString(),
+                         QStringLiteral("rm -rf /srv/scratch/danger-test-dir"));
                 QCOMPARE(event->json.value("description").toString(), QStringLiteral("delete in root path"));
                 QCOMPARE(event->json.value("choices").toArray().size(), 4);
             } else if (event->name.startsWith(QLatin1String("tool."))) {

@@ -435,9 +435,10 @@ private Q_SLOTS:
         QCOMPARE(approval.value("choices").toArray(), (QJsonArray{"once", "session", "always", "deny"}));
         QCOMPARE(approval.value("allow_permanent").toBool(), true);
         // Byte for byte as the agent v0.19.0 writes it: the approval's fields come before "event".
-        QVERIFY(stream->raw.contains("data: {\"command\": \"rm -rf build/\", \"pattern_key\": \"recursive delete\", "
-                                     "\"pattern_keys\": [\"recursive delete\"], \"description\": \"recursive delete\", "
-                                     "\"allow_permanent\": true, \"event\": \"approval.request\", \"run_id\": \""));
+        QVERIFY(stream->raw.contains(
+            "data: {\"command\": \"rm -rf build/\", \"pattern_key\": \"recursive delete\", "
+            "\"pattern_keys\": [\"recursive delete\"], \"description\": \"recursive delete\", "
+            "\"allow_permanent\": true, \"event\": \"approval.request\", \"run_id\": \""));
         QVERIFY(stream->raw.contains(", \"choices\": [\"once\", \"session\", \"always\", \"deny\"]}\n\n"));
         // The tool was started before the question.
         QCOMPARE(stream->names().indexOf("tool.started") + 1, stream->names().indexOf("approval.request"));
@@ -465,7 +466,10 @@ private Q_SLOTS:
         QCOMPARE(completed.value("error").toBool(true), false);
         QVERIFY(!completed.contains("tool_call_id") && !completed.contains("output"));
         // The text after a tool starts with the agent's paragraph break; the output does not.
-        QVERIFY(stream->events.at(names.indexOf("tool.completed") + 1).value("delta").toString().startsWith("\n\nDone"));
+        QVERIFY(stream->events.at(names.indexOf("tool.completed") + 1)
+                    .value("delta")
+                    .toString()
+                    .startsWith("\n\nDone"));
         QVERIFY(stream->events.last().value("output").toString().startsWith("Done"));
     }
 
@@ -509,7 +513,7 @@ private Q_SLOTS:
         QVERIFY(stream->waitFinished());
         QCOMPARE(stream->eventsNamed("approval.request").size(), 1);
         QVERIFY(stream->eventsNamed("approval.responded").isEmpty()); // no event says so
-        QCOMPARE(stream->eventsNamed("tool.completed").size(), 1);     // the tool fails instead
+        QCOMPARE(stream->eventsNamed("tool.completed").size(), 1);    // the tool fails instead
         QCOMPARE(stream->eventsNamed("tool.completed").first().value("error").toBool(), true);
         QVERIFY(stream->events.last().value("output").toString().contains("denied"));
         verifyEnvelope(request("POST", "/v1/runs/" + runId + "/approval", "{\"choice\":\"once\"}", {}, &sim),
