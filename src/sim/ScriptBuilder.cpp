@@ -217,7 +217,7 @@ void ScriptBuilder::addApprovals(std::deque<ScriptStep> &steps) const
 }
 
 std::deque<ScriptStep> ScriptBuilder::approvalOutcome(const QList<ApprovalSpec> &approvals,
-                                                      const QList<bool> &approved) const
+                                                      const QList<bool> &approved, bool timedOut) const
 {
     std::deque<ScriptStep> steps;
     QStringList lines;
@@ -229,8 +229,18 @@ std::deque<ScriptStep> ScriptBuilder::approvalOutcome(const QList<ApprovalSpec> 
         run.tool = approval.tool;
         run.toolBlocked = !ran;
         if (!ran) {
-            run.tool.result = QStringLiteral("BLOCKED: the user denied this command (%1). Do not retry it.")
-                                  .arg(approval.patternKey);
+            // The tool row the agent v0.19.0 writes for a refused command.
+            const QString reason = timedOut ? QStringLiteral("Command timed out without user response.")
+                                            : QStringLiteral("Command denied by user.");
+            run.tool.result = QString::fromUtf8(python_json::object(
+                {{QStringLiteral("output"), QString()},
+                 {QStringLiteral("exit_code"), -1},
+                 {QStringLiteral("error"),
+                  QStringLiteral("BLOCKED: %1 The user has NOT consented to this action. Do NOT retry this "
+                                 "command, do NOT rephrase it, and do NOT attempt the same outcome via a "
+                                 "different command.")
+                      .arg(reason)},
+                 {QStringLiteral("status"), QStringLiteral("blocked")}}));
         }
         steps.push_back(run);
         lines.append(ran ? QStringLiteral("- Ran `%1`: done.").arg(approval.command)

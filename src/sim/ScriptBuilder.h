@@ -27,8 +27,9 @@ public:
 
     std::deque<ScriptStep> build() const;
     // What happens once every approval of a gate is decided (approved[i] for approvals[i]).
-    std::deque<ScriptStep> approvalOutcome(const QList<ApprovalSpec> &approvals,
-                                           const QList<bool> &approved) const;
+    // `timedOut`: nobody answered the gate; the agent blocked what was not approved.
+    std::deque<ScriptStep> approvalOutcome(const QList<ApprovalSpec> &approvals, const QList<bool> &approved,
+                                           bool timedOut = false) const;
     // The text a steered run says next.
     ScriptStep steering(const QString &guidance) const;
 

@@ -49,10 +49,11 @@ SimRun::SimRun(const QString &runId, const RunInput &input, const SimOptions &op
     m_approvalTimer.setSingleShot(true);
     m_approvalTimer.setInterval(options.approvalTimeoutMs);
     connect(&m_approvalTimer, &QTimer::timeout, this, [this] {
-        // The agent denies an unanswered request silently: no event says so.
+        // The agent denies an unanswered request silently: no event says so (the tool then fails).
         for (const PendingApproval &pending : std::as_const(m_pendingApprovals))
             m_gateDecisions[pending.index] = false;
         m_pendingApprovals.clear();
+        m_gateTimedOut = true;
         finishGate();
     });
 
@@ -106,17 +107,35 @@ QStringList SimRun::choicesFor(bool allowPermanent)
 
 QJsonObject SimRun::statusJson() const
 {
-    const QJsonValue null(QJsonValue::Null);
-    return QJsonObject{
+    QJsonObject json;
+    for (const auto &[key, value] : statusFields())
+        json.insert(key, value);
+    return json;
+}
+
+OrderedFields SimRun::statusFields() const
+{
+    // As the agent answers GET /v1/runs/{id}: fields that do not apply yet are left out (not null), and a
+    // stop in progress shows only here, as last_event "run.stopping" (no such event is ever streamed).
+    OrderedFields fields{
+        {QStringLiteral("object"), QStringLiteral("hermes.run")},
         {QStringLiteral("run_id"), m_runId},
         {QStringLiteral("status"), statusName(m_status)},
-        {QStringLiteral("output"), isTerminal() && !m_output.isNull() ? QJsonValue(m_output) : null},
-        {QStringLiteral("usage"), isTerminal() ? QJsonValue(usageJson()) : null},
-        {QStringLiteral("error"), m_error.isEmpty() ? null : QJsonValue(m_error)},
-        {QStringLiteral("session_id"), m_input.sessionId},
-        {QStringLiteral("model"), m_input.model.isEmpty() ? QStringLiteral("hermes-agent") : m_input.model},
+        {QStringLiteral("updated_at"), m_updatedAt > 0 ? m_updatedAt : m_createdAt},
         {QStringLiteral("created_at"), m_createdAt},
+        {QStringLiteral("session_id"), m_input.sessionId.isEmpty() ? m_runId : m_input.sessionId},
+        {QStringLiteral("model"), m_input.model.isEmpty() ? QStringLiteral("hermes-agent") : m_input.model},
     };
+    if (!m_error.isEmpty())
+        fields.append({QStringLiteral("error"), m_error});
+    const QString lastEvent = m_status == Status::Stopping ? QStringLiteral("run.stopping") : m_lastEvent;
+    if (!lastEvent.isEmpty())
+        fields.append({QStringLiteral("last_event"), lastEvent});
+    if (m_status == Status::Completed || (m_status == Status::Cancelled && !m_output.isNull())) {
+        fields.append({QStringLiteral("output"), m_output});
+        fields.append({QStringLiteral("usage"), usageJson()});
+    }
+    return fields;
 }
 
 QJsonObject SimRun::usageJson() const
@@ -247,6 +266,10 @@ int SimRun::playSay(ScriptStep &step, bool reasoning)
         emitEvent("reasoning.delta", {{QStringLiteral("delta"), delta}});
     } else {
         m_callText += delta;
+        // The agent starts the text of a model call that follows a tool with a paragraph break; the
+        // transcript and the run's output have the text without it.
+        if (std::exchange(m_textFollowsTool, false))
+            delta.prepend(QStringLiteral("\n\n"));
         emitEvent("message.delta", {{QStringLiteral("delta"), delta}});
     }
     return delay;
@@ -255,19 +278,18 @@ int SimRun::playSay(ScriptStep &step, bool reasoning)
 int SimRun::playRunTool(ScriptStep &step)
 {
     const ToolCallSpec tool = step.tool;
-    if (!step.toolBlocked && !step.toolStarted) {
+    if (!step.toolStarted) {
         step.toolStarted = true;
         emitEvent("tool.started",
                   {{QStringLiteral("tool"), tool.name}, {QStringLiteral("preview"), tool.preview}});
-        return step.delayMs;
+        return step.toolBlocked ? 0 : step.delayMs;
     }
-    const bool blocked = step.toolBlocked;
+    // Like the agent: no call id and no output on the wire; a refused command "fails" with error: true.
     m_steps.pop_front();
-    if (!blocked) {
-        emitEvent("tool.completed", {{QStringLiteral("tool"), tool.name},
-                                     {QStringLiteral("duration"), tool.durationSeconds},
-                                     {QStringLiteral("error"), false}});
-    }
+    emitEvent("tool.completed", {{QStringLiteral("tool"), tool.name},
+                                 {QStringLiteral("duration"), tool.durationSeconds},
+                                 {QStringLiteral("error"), step.toolBlocked}});
+    m_textFollowsTool = true;
     TranscriptRow row;
     row.role = QStringLiteral("tool");
     row.content = tool.result;
@@ -309,6 +331,8 @@ int SimRun::playApprovalGate(ScriptStep &step)
     if (!m_gateDecisions.isEmpty())
         return -1; // already asked; waiting for answers
     m_gateDecisions = QList<bool>(step.approvals.size(), false);
+    m_gateAsked = QList<bool>(step.approvals.size(), false);
+    m_gateTimedOut = false;
     for (qsizetype i = 0; i < step.approvals.size(); ++i) {
         const ApprovalSpec &approval = step.approvals.at(i);
         if (m_sessionApprovedPatterns.contains(approval.patternKey)) {
@@ -318,17 +342,27 @@ int SimRun::playApprovalGate(ScriptStep &step)
         // Builds without approval events deny guarded commands without asking.
         if (!m_options.approvalsFeature)
             continue;
-        const QString approvalId = QStringLiteral("appr_") + randomHex(8);
-        m_pendingApprovals.append(PendingApproval{int(i), approvalId});
+        m_gateAsked[i] = true;
+        m_pendingApprovals.append(PendingApproval{int(i), QString()});
+    }
+    // The agent starts a tool, then asks about its command (tool.started comes first), with the approval's
+    // own fields ahead of "event", "run_id" and "timestamp", as v0.19.0 writes them. Tools of one model call
+    // start together, so no tool event comes between two questions (clients take any progress after a
+    // question as the sign that it is gone).
+    for (const PendingApproval &pending : std::as_const(m_pendingApprovals)) {
+        const ApprovalSpec &approval = step.approvals.at(pending.index);
+        emitEvent("tool.started", {{QStringLiteral("tool"), approval.tool.name},
+                                   {QStringLiteral("preview"), approval.tool.preview}});
+    }
+    for (const PendingApproval &pending : std::as_const(m_pendingApprovals)) {
+        const ApprovalSpec &approval = step.approvals.at(pending.index);
         emitEvent("approval.request",
+                  {{QStringLiteral("choices"), QJsonArray::fromStringList(choicesFor(true))}},
                   {{QStringLiteral("command"), approval.command},
                    {QStringLiteral("pattern_key"), approval.patternKey},
                    {QStringLiteral("pattern_keys"), QJsonArray{approval.patternKey}},
                    {QStringLiteral("description"), approval.description},
-                   {QStringLiteral("allow_permanent"), true},
-                   {QStringLiteral("allow_session"), true},
-                   {QStringLiteral("choices"), QJsonArray::fromStringList(choicesFor(true))},
-                   {QStringLiteral("approval_id"), approvalId}});
+                   {QStringLiteral("allow_permanent"), true}});
     }
     if (m_pendingApprovals.isEmpty()) {
         finishGate();
@@ -347,8 +381,14 @@ void SimRun::finishGate()
     m_approvalTimer.stop();
     const QList<ApprovalSpec> approvals = m_steps.front().approvals;
     const QList<bool> decisions = std::exchange(m_gateDecisions, {});
+    const QList<bool> asked = std::exchange(m_gateAsked, {});
     m_steps.pop_front();
-    const std::deque<ScriptStep> outcome = m_builder.approvalOutcome(approvals, decisions);
+    std::deque<ScriptStep> outcome = m_builder.approvalOutcome(approvals, decisions, m_gateTimedOut);
+    // The tools asked about were started before the question: their steps only complete them.
+    for (qsizetype i = 0; i < asked.size() && i < qsizetype(outcome.size()); ++i) {
+        if (outcome[size_t(i)].kind == ScriptStep::Kind::RunTool)
+            outcome[size_t(i)].toolStarted = asked.at(i);
+    }
     m_steps.insert(m_steps.begin(), outcome.begin(), outcome.end());
     if (m_status == Status::WaitingForApproval)
         m_status = Status::Running;
@@ -484,11 +524,19 @@ void SimRun::recordRow(TranscriptRow row)
 
 // --- SSE side -----------------------------------------------------------------------------------
 
-void SimRun::emitEvent(const char *name, const OrderedFields &fields)
+void SimRun::emitEvent(const char *name, const OrderedFields &fields, const OrderedFields &leading)
 {
+    m_lastEvent = QString::fromLatin1(name);
+    m_updatedAt = nowSeconds();
     QByteArray frame;
     frame.reserve(128);
-    frame.append("data: {\"event\": \"");
+    frame.append("data: {");
+    if (!leading.isEmpty()) {
+        const QByteArray head = python_json::object(leading); // "{...}" without its closing brace
+        frame.append(head.constData() + 1, head.size() - 2);
+        frame.append(", ");
+    }
+    frame.append("\"event\": \"");
     frame.append(name);
     frame.append("\", \"run_id\": \"");
     frame.append(m_runIdBytes);

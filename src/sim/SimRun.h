@@ -46,6 +46,8 @@ public:
     // Milliseconds since the run ended (0 while it runs).
     qint64 msSinceFinished() const;
     QJsonObject statusJson() const;
+    // GET /v1/runs/{id} in the agent's key order.
+    OrderedFields statusFields() const;
 
     // Attaches the single SSE consumer. False when the stream is not available (a consumer came
     // before, or the scenario refuses it): answer 404 run_not_found.
@@ -87,7 +89,8 @@ private:
     void finishWith(Status status);
     bool backPressured();
 
-    void emitEvent(const char *name, const OrderedFields &fields = {});
+    // `leading`: fields written before "event" (the agent's approval.request starts with its own fields).
+    void emitEvent(const char *name, const OrderedFields &fields = {}, const OrderedFields &leading = {});
     void deliver(const QByteArray &frame);
     void flush();
     void detachSubscriber();
@@ -123,6 +126,11 @@ private:
 
     // Approvals of the gate being played.
     QList<bool> m_gateDecisions;
+    QList<bool> m_gateAsked; // approval.request sent (and the tool started) for approvals[i]
+    bool m_gateTimedOut = false;
+    bool m_textFollowsTool = false; // the next message.delta starts a model call after a tool
+    QString m_lastEvent;
+    double m_updatedAt = 0;
     QList<PendingApproval> m_pendingApprovals;
     QSet<QString> m_sessionApprovedPatterns;
 

@@ -254,9 +254,7 @@ void SimServer::routeRun(const net::HttpRequest &request, const QStringList &seg
             return;
         }
         if (known && action.isEmpty()) {
-            QByteArray body;
-            python_json::appendValue(body, run->statusJson());
-            responder->send(200, "application/json", body);
+            responder->send(200, "application/json", python_json::object(run->statusFields()));
             return;
         }
         if (known && action == QLatin1String("events")) {

@@ -230,6 +230,13 @@ private Q_SLOTS:
         QVERIFY(h.waitFor("run.completed"));
         QCOMPARE(h.count("approval.responded"), 1); // the agent's own echo is not forwarded twice
         QVERIFY(c->pendingApprovals().isEmpty());
+        // The outcome is on the tool it decided (hermes-sim starts the tool before asking, like the agent).
+        const auto tools = rowsOf(h, "p1", "tool");
+        QCOMPARE(tools.size(), 1);
+        QCOMPARE(tools[0].extra.value("approval_choice").toString(), choice);
+        QCOMPARE(tools[0].extra.value("tool_status").toString(),
+                 choice == "deny" ? QStringLiteral("denied") : QStringLiteral("done"));
+        QVERIFY(rowsOf(h, "p1", "notice").isEmpty());
     }
 
     void approvalAllAndErrors()
@@ -241,6 +248,8 @@ private Q_SLOTS:
 
         QCOMPARE(h.submit("p2", "two at once sim:approval2"), QString());
         QVERIFY(h.waitFor("approval.request", 2));
+        QCOMPARE(c->pendingApprovals().size(),
+                 2); // both tools started first: no progress between the questions
         c->respondApproval("sometimes", false);
         QVERIFY(h.last("approval.responded").value("error").toString().contains("Invalid"));
         c->respondApproval("once", true);
@@ -248,6 +257,12 @@ private Q_SLOTS:
         QCOMPARE(h.last("approval.responded").value("resolved").toInt(), 2);
         QCOMPARE(h.last("approval.responded").value("all").toBool(), true);
         QVERIFY(h.waitFor("run.completed"));
+        const auto tools = rowsOf(h, "p2", "tool");
+        QCOMPARE(tools.size(), 2);
+        for (const auto &t : tools) {
+            QCOMPARE(t.extra.value("approval_choice").toString(), QStringLiteral("once"));
+            QCOMPARE(t.extra.value("tool_status").toString(), QStringLiteral("done"));
+        }
     }
 
     void wrongKeyFailsClearly()

@@ -26,6 +26,7 @@ using hermes::RunEvent;
 namespace EventName = hermes::EventName;
 using store::MessageRecord;
 namespace MessageStatus = store::MessageStatus;
+namespace ToolStatus = store::ToolStatus;
 
 namespace {
 
@@ -64,6 +65,32 @@ QString choiceLabel(const QString &choice)
     if (choice == QLatin1String("always"))
         return QStringLiteral("Always allowed");
     return QStringLiteral("Denied");
+}
+
+const QString ToolStatusKey = QStringLiteral("tool_status");
+const QString ApprovalChoiceKey = QStringLiteral("approval_choice");
+
+QString toolStatusOf(const MessageRecord &m)
+{
+    return m.extra.value(ToolStatusKey).toString();
+}
+
+// A tool row whose tool.completed has not arrived yet (it may be running, waiting for an approval, or
+// already refused by the user).
+bool isOpenTool(const MessageRecord &m)
+{
+    return m.role == QLatin1String("tool") && m.status == QLatin1String(MessageStatus::Streaming);
+}
+
+// The agent separates the text of a model call that follows a tool call from what came before with a
+// paragraph break ("\n\n" at the start of its first delta), meant for clients that show a turn as one text.
+// Caduceus starts a new row after a tool, where those newlines would only be leading blank lines.
+QString withoutLeadingNewlines(const QString &text)
+{
+    qsizetype i = 0;
+    while (i < text.size() && (text.at(i) == QLatin1Char('\n') || text.at(i) == QLatin1Char('\r')))
+        ++i;
+    return i ? text.mid(i) : text;
 }
 
 } // namespace
@@ -777,7 +804,10 @@ void SessionController::onRunEvent(const RunEvent &event)
     }
 
     if (name == EventName::MessageDelta) {
-        const QString delta = event.deltaText();
+        QString delta = event.deltaText();
+        const MessageRecord *current = m_run->openAssistantId ? findMessage(m_run->openAssistantId) : nullptr;
+        if (!current || current->content.isEmpty())
+            delta = withoutLeadingNewlines(delta);
         if (!delta.isEmpty()) {
             MessageRecord &m = openAssistant();
             if (m.extra.contains(QLatin1String("reasoning_started")) &&
@@ -806,19 +836,27 @@ void SessionController::onRunEvent(const RunEvent &event)
         tool.runId = m_run->runId;
         tool.status = QString::fromLatin1(MessageStatus::Streaming);
         tool.extra = QJsonObject{{QStringLiteral("tool_preview"), event.json.value(QLatin1String("preview")).toString()},
-                                 {QStringLiteral("tool_status"), QStringLiteral("running")},
+                                 {ToolStatusKey, QString::fromLatin1(ToolStatus::Running)},
                                  {QStringLiteral("tool_started"), nowSeconds()}};
         appendMessage(tool);
     } else if (name == EventName::ToolCompleted) {
         const QString toolName = event.json.value(QLatin1String("tool")).toString(event.json.value(QLatin1String("name")).toString());
-        // No tool_call_id on the wire: the oldest running row of that tool name is the one that ended.
+        // No tool_call_id on the wire: the oldest open row of that tool name is the one that ended.
         for (qint64 id : std::as_const(m_run->rowIds)) {
             MessageRecord *m = findMessage(id);
-            if (!m || m->role != QLatin1String("tool") || m->toolName != toolName ||
-                m->extra.value(QLatin1String("tool_status")).toString() != QLatin1String("running"))
+            if (!m || !isOpenTool(*m) || m->toolName != toolName)
                 continue;
             const bool error = event.json.value(QLatin1String("error")).toBool(false);
-            m->extra.insert(QStringLiteral("tool_status"), error ? QStringLiteral("error") : QStringLiteral("done"));
+            QString outcome = QString::fromLatin1(error ? ToolStatus::Error : ToolStatus::Done);
+            if (error && m->extra.value(ApprovalChoiceKey).toString() == QLatin1String("deny")) {
+                outcome = QString::fromLatin1(ToolStatus::Denied);
+            } else if (error && toolStatusOf(*m) == QLatin1String(ToolStatus::WaitingForApproval)) {
+                // Nobody answered: the agent blocked the command after its approval timeout, without an
+                // event of its own (the tool result says "BLOCKED: Command timed out without user response").
+                outcome = QString::fromLatin1(ToolStatus::Denied);
+                m->extra.insert(ApprovalChoiceKey, QStringLiteral("timeout"));
+            }
+            m->extra.insert(ToolStatusKey, outcome);
             m->extra.insert(QStringLiteral("tool_duration"), event.json.value(QLatin1String("duration")).toDouble());
             m->status = QString::fromLatin1(MessageStatus::Complete);
             touchMessage(*m, true);
@@ -829,25 +867,24 @@ void SessionController::onRunEvent(const RunEvent &event)
         request.insert(QStringLiteral("session_id"), m_sessionId);
         m_pendingApprovals.append(request);
         rememberState(name, request, false);
+        markToolWaitingForApproval(request);
         Q_EMIT stateChanged();
     } else if (name == EventName::ApprovalResponded) {
-        // Our own answer is reported when its POST returns; the agent's echo of it may come before or after.
-        if (m_run->approvalPostsInFlight > 0) {
-            ++m_run->echoesBeforeAnswer;
-            return;
-        }
+        // Our own answer is applied by whichever comes first, its POST's answer or the agent's echo of it
+        // (the echo may come first, and the tool's outcome right after it); it is reported when the POST
+        // returns.
         if (m_run->echoesExpected > 0) {
             --m_run->echoesExpected;
             return;
         }
-        // Answered elsewhere (another client of the agent): show it like our own.
         const int resolved = event.json.value(QLatin1String("resolved")).toInt(1);
-        for (int i = 0; i < qMax(1, resolved) && !m_pendingApprovals.isEmpty(); ++i)
-            m_pendingApprovals.removeFirst();
+        applyApprovalAnswer(event.json.value(QLatin1String("choice")).toString(), qMax(1, resolved), false);
+        if (m_run->approvalPostsInFlight > 0) {
+            ++m_run->echoesBeforeAnswer;
+            return;
+        }
+        // Answered elsewhere (another client of the agent): shown like our own.
         rememberState(name, event.json);
-        addNotice(choiceLabel(event.json.value(QLatin1String("choice")).toString()),
-                  QJsonObject{{QStringLiteral("approval_choice"), event.json.value(QLatin1String("choice"))}});
-        Q_EMIT stateChanged();
     }
     emitEvent(name, event.json, event.raw);
 }
@@ -947,16 +984,21 @@ void SessionController::finishRun(const RunEvent &terminal)
         record.status = QStringLiteral("failed");
         record.error = error;
     }
-    // Tools still marked running did not report back: they ended with the run.
+    // Tools that did not report back ended with the run.
     for (qint64 id : std::as_const(m_run->rowIds)) {
         MessageRecord *m = findMessage(id);
-        if (m && m->role == QLatin1String("tool") &&
-            m->extra.value(QLatin1String("tool_status")).toString() == QLatin1String("running")) {
-            m->extra.insert(QStringLiteral("tool_status"),
-                            name == EventName::RunCompleted ? QStringLiteral("done") : QStringLiteral("error"));
-            m->status = QString::fromLatin1(MessageStatus::Complete);
-            touchMessage(*m, true);
+        if (!m || !isOpenTool(*m))
+            continue;
+        const QString status = toolStatusOf(*m);
+        if (status == QLatin1String(ToolStatus::WaitingForApproval)) {
+            m->extra.insert(ToolStatusKey, QString::fromLatin1(ToolStatus::Denied));
+            m->extra.insert(ApprovalChoiceKey, QStringLiteral("timeout"));
+        } else if (status != QLatin1String(ToolStatus::Denied)) {
+            m->extra.insert(ToolStatusKey, QString::fromLatin1(name == EventName::RunCompleted ? ToolStatus::Done
+                                                                                                : ToolStatus::Error));
         }
+        m->status = QString::fromLatin1(MessageStatus::Complete);
+        touchMessage(*m, true);
     }
     persistDirty();
     if (!record.runId.isEmpty()) {
@@ -1035,9 +1077,9 @@ void SessionController::finishAbort(bool confirmed)
     closeAssistant(QString::fromLatin1(MessageStatus::Cancelled));
     for (qint64 id : std::as_const(m_run->rowIds)) {
         MessageRecord *m = findMessage(id);
-        if (m && m->role == QLatin1String("tool") &&
-            m->extra.value(QLatin1String("tool_status")).toString() == QLatin1String("running")) {
-            m->extra.insert(QStringLiteral("tool_status"), QStringLiteral("cancelled"));
+        if (m && isOpenTool(*m)) {
+            if (toolStatusOf(*m) != QLatin1String(ToolStatus::Denied))
+                m->extra.insert(ToolStatusKey, QString::fromLatin1(ToolStatus::Cancelled));
             m->status = QString::fromLatin1(MessageStatus::Cancelled);
             touchMessage(*m, true);
         }
@@ -1067,6 +1109,64 @@ void SessionController::finishAbort(bool confirmed)
         done(false);
     else
         syncTranscript(done);
+}
+
+void SessionController::markToolWaitingForApproval(const QJsonObject &request)
+{
+    // The agent asks about a command of a tool it has started (tool.started comes first): the oldest running
+    // tool row not asked about yet, the one showing that very command when there is one.
+    const QString command = request.value(QLatin1String("command")).toString();
+    MessageRecord *target = nullptr;
+    for (qint64 id : std::as_const(m_run->rowIds)) {
+        MessageRecord *m = findMessage(id);
+        if (!m || !isOpenTool(*m) || toolStatusOf(*m) != QLatin1String(ToolStatus::Running) ||
+            m->extra.contains(ApprovalChoiceKey))
+            continue;
+        if (!target)
+            target = m;
+        if (!command.isEmpty() && m->extra.value(QLatin1String("tool_preview")).toString() == command) {
+            target = m;
+            break;
+        }
+    }
+    if (!target)
+        return; // an approval outside a tool (older agents): its answer becomes a notice row
+    target->extra.insert(ToolStatusKey, QString::fromLatin1(ToolStatus::WaitingForApproval));
+    const QString description = request.value(QLatin1String("description")).toString();
+    if (!description.isEmpty())
+        target->extra.insert(QStringLiteral("approval_description"), description);
+    touchMessage(*target, true);
+}
+
+void SessionController::applyApprovalAnswer(const QString &choice, int count, bool all)
+{
+    for (int i = 0; i < count && !m_pendingApprovals.isEmpty(); ++i)
+        m_pendingApprovals.removeFirst();
+    for (qsizetype i = m_replay.size() - 1; i >= 0 && m_pendingApprovals.isEmpty(); --i) {
+        if (m_replay[i].first == EventName::ApprovalRequest)
+            m_replay.removeAt(i);
+    }
+    // The outcome belongs to the tool that waited for it, so it is shown there (in the order things
+    // happened), not as a row after whatever streamed meanwhile.
+    int placed = 0;
+    for (qint64 id : std::as_const(m_run->rowIds)) {
+        if (placed == count)
+            break;
+        MessageRecord *m = findMessage(id);
+        if (!m || !isOpenTool(*m) || toolStatusOf(*m) != QLatin1String(ToolStatus::WaitingForApproval))
+            continue;
+        m->extra.insert(ApprovalChoiceKey, choice);
+        m->extra.insert(ToolStatusKey, QString::fromLatin1(choice == QLatin1String("deny") ? ToolStatus::Denied
+                                                                                          : ToolStatus::Running));
+        touchMessage(*m, true);
+        ++placed;
+    }
+    if (placed == 0) {
+        addNotice(choiceLabel(choice) +
+                      (all && count > 1 ? QStringLiteral(" (%1 requests)").arg(count) : QString()),
+                  QJsonObject{{ApprovalChoiceKey, choice}});
+    }
+    Q_EMIT stateChanged();
 }
 
 void SessionController::respondApproval(const QString &choice, bool all)
@@ -1109,12 +1209,15 @@ void SessionController::respondApproval(const QString &choice, bool all)
         }
         ++m_run->approvalPostsInFlight;
         c->respondApproval(m_run->runId, choice, all, this, [this, choice, all, runSerial, answer](const ApiResult &r) {
+            bool appliedByEcho = false;
             if (m_run && m_run->serial == runSerial) {
                 --m_run->approvalPostsInFlight;
-                if (m_run->echoesBeforeAnswer > 0)
+                if (m_run->echoesBeforeAnswer > 0) {
                     --m_run->echoesBeforeAnswer;
-                else if (r.ok())
+                    appliedByEcho = true;
+                } else if (r.ok()) {
                     ++m_run->echoesExpected;
+                }
             }
             if (!r.ok()) {
                 answer(0, r.error == ApiResult::Error::Conflict
@@ -1127,19 +1230,8 @@ void SessionController::respondApproval(const QString &choice, bool all)
             }
             const int resolved = r.json.value(QLatin1String("resolved")).toInt();
             const bool live = m_run && m_run->serial == runSerial;
-            if (live) {
-                if (all)
-                    m_pendingApprovals = QJsonArray();
-                else if (!m_pendingApprovals.isEmpty())
-                    m_pendingApprovals.removeFirst();
-                for (qsizetype i = m_replay.size() - 1; i >= 0 && m_pendingApprovals.isEmpty(); --i) {
-                    if (m_replay[i].first == EventName::ApprovalRequest)
-                        m_replay.removeAt(i);
-                }
-                addNotice(choiceLabel(choice) + (all && resolved > 1 ? QStringLiteral(" (%1 requests)").arg(resolved)
-                                                                    : QString()),
-                          QJsonObject{{QStringLiteral("approval_choice"), choice}});
-            }
+            if (live && !appliedByEcho)
+                applyApprovalAnswer(choice, all ? qMax(1, resolved) : 1, all);
             answer(resolved, QString());
             Q_EMIT stateChanged();
         });

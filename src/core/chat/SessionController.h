@@ -137,6 +137,11 @@ private:
     void addNotice(const QString &text, const QJsonObject &extra = {});
     void addErrorRow(const QString &text);
     void clearPendingApprovals();
+    // approval.request: the tool row it is about says "waiting_for_approval" (store::ToolStatus).
+    void markToolWaitingForApproval(const QJsonObject &request);
+    // An answer to the `count` oldest pending approvals: recorded on the tool rows that waited for them
+    // (approval_choice, tool_status), or as a notice row when no tool row waits.
+    void applyApprovalAnswer(const QString &choice, int count, bool all);
     void rememberState(const QString &name, const QJsonObject &payload, bool replaceSameName = true);
     // `upstreamJson`: the agent's JSON text of `payload` (RunEvent::raw), if any.
     void emitEvent(const QString &name, QJsonObject payload, const QByteArray &upstreamJson = {});

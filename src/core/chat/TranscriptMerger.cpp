@@ -20,6 +20,23 @@ namespace caduceus::chat {
 
 using store::MessageRecord;
 
+namespace {
+
+// The agent's result of a command it refused to run (the user denied it, or nobody answered in time):
+// {"output": "", "exit_code": -1, "error": "BLOCKED: …", "status": "blocked"}.
+bool isBlockedToolResult(const QString &content)
+{
+    if (content.startsWith(QLatin1String("BLOCKED:")))
+        return true;
+    if (!content.startsWith(QLatin1Char('{')) || !content.contains(QLatin1String("BLOCKED")))
+        return false;
+    const QJsonObject result = QJsonDocument::fromJson(content.toUtf8()).object();
+    return result.value(QLatin1String("status")).toString() == QLatin1String("blocked") ||
+           result.value(QLatin1String("error")).toString().startsWith(QLatin1String("BLOCKED:"));
+}
+
+} // namespace
+
 QList<MessageRecord> TranscriptMerger::fromAgentJson(const QJsonArray &rows)
 {
     QList<MessageRecord> out;
@@ -101,6 +118,8 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
     QHash<int, QList<const MessageRecord *>> streamedAssistants; // by the number of tool rows before them
     QHash<QString, QList<const MessageRecord *>> streamedTools;
     QList<QPair<int, const MessageRecord *>> notices; // anchored after N tool rows
+    // An approval's outcome belongs right after the tool it was about, not after the text that followed.
+    QList<QPair<int, const MessageRecord *>> approvalNotices;
     int toolsSeen = 0;
     for (const MessageRecord &m : streamed) {
         if (m.role == QLatin1String("assistant"))
@@ -108,7 +127,10 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
         else if (m.role == QLatin1String("tool")) {
             streamedTools[m.toolName].append(&m);
             ++toolsSeen;
-        } else if (m.role == QLatin1String("notice") || m.role == QLatin1String("error"))
+        } else if (m.role == QLatin1String("notice") && m.extra.contains(QLatin1String("approval_choice")) &&
+                   toolsSeen > 0)
+            approvalNotices.append({toolsSeen, &m});
+        else if (m.role == QLatin1String("notice") || m.role == QLatin1String("error"))
             notices.append({toolsSeen, &m});
     }
 
@@ -116,13 +138,14 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
     QHash<int, int> assistantUse;
     int toolIndex = 0;
     QHash<QString, int> toolUse;
-    const auto flushNotices = [&](int anchor) {
-        while (!notices.isEmpty() && notices.first().first <= anchor) {
-            MessageRecord n = *notices.takeFirst().second;
+    const auto flush = [&out](QList<QPair<int, const MessageRecord *>> &pending, int anchor) {
+        while (!pending.isEmpty() && pending.first().first <= anchor) {
+            MessageRecord n = *pending.takeFirst().second;
             n.id = 0;
             out.append(n);
         }
     };
+    const auto flushNotices = [&](int anchor) { flush(notices, anchor); };
     for (MessageRecord m : agent) {
         m.id = 0;
         m.runId = runId;
@@ -166,12 +189,20 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
                 for (auto it = candidates[use]->extra.begin(); it != candidates[use]->extra.end(); ++it)
                     m.extra.insert(it.key(), it.value());
             } else {
-                m.extra.insert(QStringLiteral("tool_status"), QStringLiteral("done"));
+                m.extra.insert(QStringLiteral("tool_status"), QString::fromLatin1(store::ToolStatus::Done));
             }
+            // The agent's result says what the stream could not: a refused command is denied, whatever
+            // the stream saw (a lost stream, or an approval answered elsewhere).
+            if (isBlockedToolResult(m.content))
+                m.extra.insert(QStringLiteral("tool_status"), QString::fromLatin1(store::ToolStatus::Denied));
             ++toolIndex;
+            out.append(m);
+            flush(approvalNotices, toolIndex);
+            continue;
         }
         out.append(m);
     }
+    flush(approvalNotices, INT_MAX);
     flushNotices(INT_MAX);
     if (cancelled) {
         for (qsizetype i = out.size() - 1; i >= 0; --i) {

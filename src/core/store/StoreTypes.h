@@ -34,6 +34,32 @@ inline constexpr auto Cancelled = "cancelled";
 inline constexpr auto Error = "error";
 } // namespace MessageStatus
 
+// Status of a tool row (role "tool"), stored in MessageRecord::extra["tool_status"] and sent as the row's
+// top-level "tool_status" field (SessionController::messageToJson). A front end shows it in words and colour:
+//   running              tool.started arrived, no outcome yet ("Running…")
+//   waiting_for_approval the agent asked the user about this tool's command ("Waiting for approval")
+//   done                 tool.completed with "error": false (success)
+//   error                tool.completed with "error": true (not an approval refusal), or cut off by a crash
+//   denied               the command was refused: the user answered "deny", or nobody answered and the agent
+//                        blocked it (approval_choice "timeout"); its result starts with "BLOCKED:"
+//   cancelled            the run was stopped while the tool ran
+// Other fields of a tool row's extra (each optional):
+//   tool_preview (string, the command or argument shown by tool.started), tool_started (epoch seconds),
+//   tool_duration (seconds, from tool.completed), tool_arguments (JSON text of the call, after sync),
+//   approval_choice (once | session | always | deny | timeout: how the approval of this tool ended),
+//   approval_description (the agent's reason for asking, e.g. "delete in root path").
+// A row's MessageRecord::status stays "streaming" until the tool ends, then "complete" (the outcome is in
+// tool_status). An approval answered while no tool row waits for it is a separate row of role "notice" with
+// extra["approval_choice"].
+namespace ToolStatus {
+inline constexpr auto Running = "running";
+inline constexpr auto WaitingForApproval = "waiting_for_approval";
+inline constexpr auto Done = "done";
+inline constexpr auto Error = "error";
+inline constexpr auto Denied = "denied";
+inline constexpr auto Cancelled = "cancelled";
+} // namespace ToolStatus
+
 struct MessageRecord
 {
     qint64 id = 0;           // primary key; the id of resumed.messages and search hits

@@ -229,6 +229,52 @@ private Q_SLOTS:
         QCOMPARE(m_store->session(imported.sessionId)->title, QStringLiteral("How do we deploy?"));
     }
 
+    // The state.db the real agent v0.19.0 wrote (tests/data/hermes-agent-0.19.0/state-db.sql): an imported
+    // command that was denied reads as denied, not as a success.
+    void fromTheRecordedAgentStateDb()
+    {
+        QFile script(QStringLiteral(CADUCEUS_FIXTURES_DIR "/hermes-agent-0.19.0/state-db.sql"));
+        QVERIFY(script.open(QIODevice::ReadOnly));
+        const QString path = m_dir.filePath(QStringLiteral("recorded-state-%1.db").arg(m_serial));
+        // The recorded runs were Caduceus's own (eph_…, never offered for import): two of them renamed the
+        // way the agent's CLI names its sessions.
+        QString sql = QString::fromUtf8(script.readAll());
+        for (const auto &[from, to] : {std::pair{"eph_mxdvx4vd_88nq9g", "20261207_230541_denied"},
+                                       std::pair{"eph_mxdvx0kh_unjwnh", "20261207_230536_tool"}}) {
+            sql += QStringLiteral("\nUPDATE messages SET session_id = '%2' WHERE session_id = '%1';\n"
+                                  "UPDATE sessions SET id = '%2' WHERE id = '%1';\n")
+                       .arg(QString::fromLatin1(from), QString::fromLatin1(to));
+        }
+        QVERIFY(test::writeAgentStateDb(path, sql, QStringLiteral("WAL")));
+        hermes::AgentEndpoint endpoint;
+        endpoint.baseUrl = m_closedPort;
+        endpoint.stateDbPath = path;
+        m_manager->setAgent(endpoint);
+        AgentImporter importer(m_manager.get());
+
+        const auto listing = await<AgentImporter::Listing>(
+            [&](auto done) { importer.listSessions(QStringLiteral("default"), 50, this, done); });
+        QVERIFY2(listing.error.isEmpty(), qPrintable(listing.error));
+        QCOMPARE(idsOf(listing.sessions), (QStringList{"20261207_230541_denied", "20261207_230536_tool"}));
+
+        for (const auto &[agentSession, status] :
+             {std::pair{"20261207_230541_denied", "denied"}, std::pair{"20261207_230536_tool", "done"}}) {
+            const auto imported = await<AgentImporter::Imported>([&](auto done) {
+                importer.importSession(QStringLiteral("default"), QString::fromLatin1(agentSession), this,
+                                       done);
+            });
+            QVERIFY2(imported.error.isEmpty(), qPrintable(imported.error));
+            const QList<MessageRecord> rows = m_store->messages(imported.sessionId);
+            QCOMPARE(rolesOf(rows), (QStringList{"user", "assistant", "tool", "assistant"}));
+            QCOMPARE(rows[2].toolName, QStringLiteral("terminal"));
+            QCOMPARE(rows[2].extra.value("tool_status").toString(), QString::fromLatin1(status));
+            QVERIFY(rows[2]
+                        .extra.value("tool_arguments")
+                        .toString()
+                        .startsWith(QStringLiteral("{\"command\": ")));
+        }
+    }
+
     void errorsAreSentences()
     {
         AgentImporter importer(m_manager.get());

@@ -26,9 +26,15 @@ using store::MessageRecord;
 
 namespace {
 
-QString sharedV22Fixture()
+QString v22Fixture()
 {
-    QFile file(QStringLiteral(CADUCEUS_SHARED_DIR "/fixtures/agent-state-db-v22.sql"));
+    QFile file(QStringLiteral(CADUCEUS_FIXTURES_DIR "/agent-state-db-v22.sql"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+QString recordedStateDb()
+{
+    QFile file(QStringLiteral(CADUCEUS_FIXTURES_DIR "/hermes-agent-0.19.0/state-db.sql"));
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
@@ -194,7 +200,7 @@ private Q_SLOTS:
     void newerSchemaFollowsChainAndKeepsWhatOnlyTheStreamKnew()
     {
         const QString path = m_dir.filePath(QStringLiteral("v22-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -235,7 +241,7 @@ private Q_SLOTS:
     void syncOfAnUnchangedRunWritesNothing()
     {
         const QString path = m_dir.filePath(QStringLiteral("same-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -273,7 +279,8 @@ private Q_SLOTS:
             QStringLiteral("I should list the directory."));
         add(QStringLiteral("tool"), QString(), QStringLiteral("run_B"),
             QJsonObject{{"tool_preview", "."}, {"tool_status", "done"}}, {}, QStringLiteral("ls"));
-        add(QStringLiteral("notice"), QStringLiteral("Allowed once"), QStringLiteral("run_B"));
+        add(QStringLiteral("notice"), QStringLiteral("Allowed once"), QStringLiteral("run_B"),
+            QJsonObject{{"approval_choice", "once"}});
         add(QStringLiteral("assistant"), QStringLiteral("There are two files: a.txt and b.txt."),
             QStringLiteral("run_B"), {}, QStringLiteral("Both are small."));
 
@@ -285,7 +292,8 @@ private Q_SLOTS:
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
 
         const QList<MessageRecord> rows = runRows(QStringLiteral("run_B"));
-        QCOMPARE(rolesOf(rows), (QStringList{"assistant", "tool", "assistant", "notice"}));
+        // The approval's outcome stays at the tool it decided, not after the answer that followed.
+        QCOMPARE(rolesOf(rows), (QStringList{"assistant", "tool", "notice", "assistant"}));
         // No reasoning column: the streamed reasoning stays with the model call it belongs to.
         QCOMPARE(rows[0].reasoning, QStringLiteral("I should list the directory."));
         QCOMPARE(rows[0].toolCalls.size(), 1);
@@ -294,9 +302,53 @@ private Q_SLOTS:
         QCOMPARE(rows[1].content, QStringLiteral("a.txt b.txt"));
         QCOMPARE(rows[1].extra.value("tool_preview").toString(), QStringLiteral("."));
         // "\x00json:" list content decoded to its text.
-        QCOMPARE(rows[2].content, QStringLiteral("There are two files: a.txt and b.txt."));
-        QCOMPARE(rows[2].reasoning, QStringLiteral("Both are small."));
-        QCOMPARE(rows[3].content, QStringLiteral("Allowed once"));
+        QCOMPARE(rows[3].content, QStringLiteral("There are two files: a.txt and b.txt."));
+        QCOMPARE(rows[3].reasoning, QStringLiteral("Both are small."));
+        QCOMPARE(rows[2].content, QStringLiteral("Allowed once"));
+    }
+
+    // The state.db the real agent v0.19.0 wrote (tests/data/hermes-agent-0.19.0/state-db.sql, many more
+    // tables and columns than the hand-written fixture), for a run whose command the user denied. The stream
+    // said only "error": true; the agent's row says BLOCKED. Rows as an earlier Caduceus stored them: the
+    // outcome as a notice after the tool.
+    void recordedAgentDbMarksTheDeniedCommand()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("recorded-%1.db").arg(m_serial));
+        QVERIFY(test::writeAgentStateDb(path, recordedStateDb(), QStringLiteral("WAL")));
+        useAgent(QStringLiteral("default"), path);
+        createSession(QStringLiteral("default"));
+        add(QStringLiteral("user"), QStringLiteral("clean up [danger]"), QStringLiteral("run_D"));
+        add(QStringLiteral("tool"), QString(), QStringLiteral("run_D"),
+            QJsonObject{{"tool_preview", "rm -rf /srv/scratch/danger-test-dir"},
+                        {"tool_status", "error"},
+                        {"tool_duration", 0.511}},
+            {}, QStringLiteral("terminal"));
+        add(QStringLiteral("notice"), QStringLiteral("Denied"), QStringLiteral("run_D"),
+            QJsonObject{{"approval_choice", "deny"}});
+        const QString answer = QStringLiteral(
+            "Tool finished. Result: {\"output\": \"\", \"exit_code\": -1, \"error\": \"BLOCKED: "
+            "Command denied by user. The user has NOT consented to this action. Do NOT retry this "
+            "command, do NOT rephrase");
+        add(QStringLiteral("assistant"), answer, QStringLiteral("run_D"));
+
+        chat::TranscriptSync *sync = newSync(QStringLiteral("run_D"), QStringLiteral("eph_mxdvx4vd_88nq9g"),
+                                             QStringLiteral("default"));
+        QSignalSpy finished(sync, &chat::TranscriptSync::finished);
+        sync->start(10000);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        const QList<MessageRecord> rows = runRows(QStringLiteral("run_D"));
+        QCOMPARE(rolesOf(rows), (QStringList{"assistant", "tool", "notice", "assistant"}));
+        QCOMPARE(rows[0].toolCalls.size(), 1);
+        QCOMPARE(rows[1].toolCallId, QStringLiteral("call_457905757dec455ea7ef"));
+        QVERIFY(rows[1].content.contains(QStringLiteral("\"status\": \"blocked\"")));
+        QCOMPARE(rows[1].extra.value("tool_status").toString(), QStringLiteral("denied"));
+        QCOMPARE(rows[1].extra.value("tool_preview").toString(),
+                 QStringLiteral("rm -rf /srv/scratch/danger-test-dir"));
+        QCOMPARE(rows[1].extra.value("tool_arguments").toString(),
+                 QStringLiteral("{\"command\": \"rm -rf /srv/scratch/danger-test-dir\"}"));
+        QCOMPARE(rows[2].content, QStringLiteral("Denied"));
+        QCOMPARE(rows[3].content, answer);
     }
 
     void callWithoutTextDoesNotTakeTheNextStreamedRow()
@@ -354,7 +406,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     void lockedDatabaseIsReadOffTheEventLoop()
     {
         const QString path = m_dir.filePath(QStringLiteral("locked-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -388,7 +440,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     void lockedBeyondBudgetLeavesTheStreamedRows()
     {
         const QString path = m_dir.filePath(QStringLiteral("stuck-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("DELETE")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("DELETE")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("default"));
         streamV22Run();
@@ -416,7 +468,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
     {
         // Only the default profile has an agent (and a state.db); the session belongs to "work".
         const QString path = m_dir.filePath(QStringLiteral("other-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         createSession(QStringLiteral("work"));
         streamV22Run();
@@ -444,7 +496,7 @@ INSERT INTO messages (session_id, role, content, timestamp) VALUES ('eph_c', 'as
         QCOMPARE(finished.first().at(0).toBool(), false);
 
         const QString path = m_dir.filePath(QStringLiteral("known-%1.db").arg(m_serial));
-        QVERIFY(test::writeAgentStateDb(path, sharedV22Fixture(), QStringLiteral("WAL")));
+        QVERIFY(test::writeAgentStateDb(path, v22Fixture(), QStringLiteral("WAL")));
         useAgent(QStringLiteral("default"), path);
         sync = newSync(QStringLiteral("run_A"), QStringLiteral("eph_unknown"), QStringLiteral("default"));
         QSignalSpy again(sync, &chat::TranscriptSync::finished);

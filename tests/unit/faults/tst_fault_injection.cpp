@@ -29,13 +29,24 @@ FaultProxy::Rule rule(const QByteArray &method, const QString &path, Action acti
     return r;
 }
 
+// The text of the run's deltas as the transcript holds it: the agent starts the text that follows a tool
+// with a "\n\n" separator, which the rows (split at the tool) do not keep.
 QString streamedText(const ChatHarness &h, const QString &session, const QString &runId = {})
 {
     QString text;
+    bool afterTool = false;
     for (const auto &e : h.events) {
-        if (e.name == QLatin1String("message.delta") && e.session == session &&
-            (runId.isEmpty() || e.payload.value(QLatin1String("run_id")).toString() == runId))
-            text += e.payload.value(QLatin1String("delta")).toString();
+        if (e.session != session ||
+            (!runId.isEmpty() && e.payload.value(QLatin1String("run_id")).toString() != runId))
+            continue;
+        if (e.name == QLatin1String("tool.completed")) {
+            afterTool = true;
+        } else if (e.name == QLatin1String("message.delta")) {
+            QString delta = e.payload.value(QLatin1String("delta")).toString();
+            if (std::exchange(afterTool, false) && delta.startsWith(QLatin1String("\n\n")))
+                delta.remove(0, 2);
+            text += delta;
+        }
     }
     return text;
 }

@@ -1,7 +1,9 @@
+#include "RecordedRun.h"
 #include "hermes/RunEvent.h"
 #include "hermes/SseParser.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -15,7 +17,7 @@ class TestSseParser : public QObject
 
     static QByteArray fixture()
     {
-        QFile f(QStringLiteral(CADUCEUS_SHARED_DIR "/fixtures/agent-run-events.sse"));
+        QFile f(QStringLiteral(CADUCEUS_FIXTURES_DIR "/agent-run-events.sse"));
         if (!f.open(QIODevice::ReadOnly))
             qFatal("missing fixture %s", qPrintable(f.fileName()));
         return f.readAll();
@@ -49,6 +51,81 @@ private Q_SLOTS:
         QCOMPARE(last->json.value("output").toString(),
                  QString::fromUtf8("Done: the build folder is gone, and the tree is clean. 清理完成。"));
         QCOMPARE(last->json.value("usage").toObject().value("total_tokens").toInt(), 5535);
+    }
+
+    // The real agent v0.19.0's streams (tests/data/hermes-agent-0.19.0/), whole and byte by byte.
+    void recordedStreams_data()
+    {
+        QTest::addColumn<QString>("recording");
+        QTest::addColumn<QStringList>("expected");
+        QTest::addColumn<int>("comments");
+        const QString d = QStringLiteral("message.delta");
+        const QString r = QStringLiteral("reasoning.available");
+        const QString done = QStringLiteral("run.completed");
+        QTest::newRow("hello") << "hello" << QStringList{d, d, r, done} << 1;
+        QTest::newRow("history-body") << "history-body" << QStringList{d, d, d, d, r, done} << 1;
+        QTest::newRow("tool") << "tool" << QStringList{"tool.started", "tool.completed", d, d, d, r, done}
+                              << 1;
+        for (const char *name : {"danger-approve-once", "danger-approve-session", "danger-deny"}) {
+            QTest::newRow(name) << name << QStringList{"tool.started",
+                                                       "approval.request",
+                                                       "approval.responded",
+                                                       "tool.completed",
+                                                       d,
+                                                       d,
+                                                       d,
+                                                       r,
+                                                       done}
+                                << 1;
+        }
+        QTest::newRow("danger-timeout-noresponse")
+            << "danger-timeout-noresponse"
+            << QStringList{"tool.started", "approval.request", "tool.completed", d, d, d, r, done} << 2;
+        QStringList ticks(10, d);
+        QTest::newRow("slow-stop") << "slow-stop" << (ticks << "run.cancelled") << 1;
+        QTest::newRow("fail") << "fail" << QStringList{"run.failed"} << 1;
+    }
+
+    void recordedStreams()
+    {
+        QFETCH(QString, recording);
+        QFETCH(QStringList, expected);
+        QFETCH(int, comments);
+        const caduceus::test::RecordedRun run = caduceus::test::RecordedRun::load(recording);
+        QVERIFY(run.isValid());
+        const QByteArray body = run.body();
+        SseParser parser;
+        const QList<SseEvent> events = parser.feed(body);
+        QCOMPARE(names(events), expected);
+        QCOMPARE(parser.commentCount(), comments);
+        QCOMPARE(parser.lastComment(), QByteArray("stream closed"));
+        SseParser bytewise;
+        QList<SseEvent> again;
+        for (char c : body)
+            again += bytewise.feed(QByteArrayView(&c, 1));
+        QCOMPARE(names(again), expected);
+
+        for (const SseEvent &e : events) {
+            const auto event = RunEvent::decode(e.data, e.event);
+            QVERIFY(event);
+            QCOMPARE(event->runId(), run.runId);
+            if (event->name == QLatin1String("approval.request")) {
+                // "event" is not the first key: decoded all the same, every field kept.
+                QVERIFY(e.data.startsWith("{\"command\": "));
+                QCOMPARE(event->json.value("command").toString(),
+                         QStringLiteral("rm -rf /srv/scratch/danger-test-dir"));
+                QCOMPARE(event->json.value("description").toString(), QStringLiteral("delete in root path"));
+                QCOMPARE(event->json.value("choices").toArray().size(), 4);
+            } else if (event->name.startsWith(QLatin1String("tool."))) {
+                // No call id and no output on the wire: tools are told apart by name and order only.
+                QCOMPARE(event->json.value("tool").toString(), QStringLiteral("terminal"));
+                QVERIFY(!event->json.contains("tool_call_id") && !event->json.contains("id") &&
+                        !event->json.contains("output"));
+                if (event->name == QLatin1String("tool.completed"))
+                    QCOMPARE(event->json.value("error").toBool(),
+                             recording == QLatin1String("danger-deny") || recording.contains("timeout"));
+            }
+        }
     }
 
     void fixtureByteByByte()

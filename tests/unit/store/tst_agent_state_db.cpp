@@ -103,7 +103,7 @@ private:
 
 QString fixtureScript()
 {
-    QFile file(QStringLiteral(CADUCEUS_SHARED_DIR "/fixtures/agent-state-db-v22.sql"));
+    QFile file(QStringLiteral(CADUCEUS_FIXTURES_DIR "/agent-state-db-v22.sql"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
@@ -211,6 +211,7 @@ private Q_SLOTS:
 
     void fixtureSplitsIntoStatements();
     void v22TranscriptFollowsCompressionChain();
+    void recordedAgentStateDb();
     void v22ParentAloneHasOnlyItsRows();
     void reasoningFallsBackToReasoningContent();
     void v22ListSessionsAndTokens();
@@ -252,6 +253,61 @@ void TestAgentStateDb::fixtureSplitsIntoStatements()
     QVERIFY(statements.first().startsWith(QStringLiteral("PRAGMA journal_mode")));
     // The ';' inside the quoted text of a row does not split it.
     QVERIFY(splitSqlScript(QStringLiteral("SELECT 'a;b'; SELECT 'it''s; fine'")).size() == 2);
+}
+
+// The state.db the real agent v0.19.0 wrote (tests/data/hermes-agent-0.19.0/state-db.sql): many more tables
+// and columns than the hand-written fixture (async_delegations, session_model_usage, effect_disposition,
+// codex_* items, compacted, api_content …), a tool call, a denied command and a stopped run.
+void TestAgentStateDb::recordedAgentStateDb()
+{
+    QFile script(QStringLiteral(CADUCEUS_FIXTURES_DIR "/hermes-agent-0.19.0/state-db.sql"));
+    QVERIFY(script.open(QIODevice::ReadOnly));
+    const QString file = path(QStringLiteral("recorded.db"));
+    {
+        StateDbWriter writer(file);
+        QVERIFY(writer.execScript(QString::fromUtf8(script.readAll())));
+    }
+    AgentStateDb db;
+    QString error;
+    QVERIFY2(db.open(file, &error), qPrintable(error));
+    QVERIFY(db.hasMessageColumn(QStringLiteral("effect_disposition")));
+    QVERIFY(db.hasSessionColumn(QStringLiteral("archived")));
+
+    const QList<AgentSessionInfo> sessions = db.listSessions();
+    QVERIFY2(db.lastError().isEmpty(), qPrintable(db.lastError()));
+    QCOMPARE(sessions.size(), 6);
+    QCOMPARE(sessions.first().id, QStringLiteral("eph_mxdvx9nu_4gcgh1")); // newest first
+    QCOMPARE(sessions.first().source, QStringLiteral("api_server"));
+    QCOMPARE(sessions.first().model, QStringLiteral("fake-model"));
+    QVERIFY(sessions.first().title.isEmpty());
+    QCOMPARE(sessions.last().id, QStringLiteral("eph_mxdvwvwh_2w8y9m"));
+
+    // The denied command: the call, its BLOCKED result, the answer.
+    const QList<MessageRecord> denied = db.messagesForSession(QStringLiteral("eph_mxdvx4vd_88nq9g"));
+    QVERIFY2(db.lastError().isEmpty(), qPrintable(db.lastError()));
+    QCOMPARE(rolesOf(denied), (QStringList{"user", "assistant", "tool", "assistant"}));
+    QCOMPARE(denied[0].content, QStringLiteral("clean up [danger]"));
+    QVERIFY(denied[1].content.isEmpty());
+    QCOMPARE(denied[1].toolCalls.size(), 1);
+    const QJsonObject call = denied[1].toolCalls.first().toObject();
+    QCOMPARE(call.value("id").toString(), QStringLiteral("call_457905757dec455ea7ef"));
+    QCOMPARE(call.value("function").toObject().value("arguments").toString(),
+             QStringLiteral(R"({"command": "rm -rf /srv/scratch/danger-test-dir"})"));
+    QCOMPARE(denied[2].toolCallId, QStringLiteral("call_457905757dec455ea7ef"));
+    QCOMPARE(denied[2].toolName, QStringLiteral("terminal"));
+    const QJsonObject result = QJsonDocument::fromJson(denied[2].content.toUtf8()).object();
+    QCOMPARE(result.value("status").toString(), QStringLiteral("blocked"));
+    QVERIFY(result.value("error").toString().startsWith(QStringLiteral("BLOCKED: Command denied by user.")));
+
+    // The stopped run: the partial answer is stored without a finish reason.
+    const QList<MessageRecord> stopped = db.messagesForSession(QStringLiteral("eph_mxdvx78d_1rzi4j"));
+    QCOMPARE(rolesOf(stopped), (QStringList{"user", "assistant"}));
+    QCOMPARE(stopped[1].content, QStringLiteral("tick 0 tick 1 tick 2 tick 3 tick 4"));
+
+    const auto tokens = db.sessionTokens(QStringLiteral("eph_mxdvx0kh_unjwnh"));
+    QVERIFY(tokens.has_value());
+    QCOMPARE(tokens->inputTokens, 84);
+    QCOMPARE(tokens->outputTokens, 14);
 }
 
 void TestAgentStateDb::v22TranscriptFollowsCompressionChain()

@@ -1,0 +1,47 @@
+# cmake -DROOT=<source dir> -P CheckTestDataInRepository.cmake
+# Fails when a file of the repository refers to the development checkout's sibling folder of shared material
+# (the fixtures beside /work/main): such a path exists only on the machine it was written on, so a clone's
+# tests would fail there. The pattern is assembled from pieces so that this file does not match itself.
+if(NOT ROOT)
+  message(FATAL_ERROR "pass -DROOT=<source dir>")
+endif()
+set(_sibling "shar")
+string(APPEND _sibling "ed")
+string(TOUPPER "${_sibling}" _upper)
+set(_patterns "\\.\\./${_sibling}" "${_sibling}/fixtures" "CADUCEUS_${_upper}_DIR")
+
+set(_globs "")
+foreach(_dir src tests scripts cmake bench packaging qml docs resources translations)
+  foreach(_ext cpp h hpp c cc txt cmake sh bash js mjs cjs ts json md qml py sql sse yml yaml in desktop xml ps1 nsi)
+    list(APPEND _globs "${ROOT}/${_dir}/*.${_ext}")
+  endforeach()
+  list(APPEND _globs "${ROOT}/${_dir}/CMakeLists.txt")
+endforeach()
+file(GLOB_RECURSE _files ${_globs})
+file(GLOB _top "${ROOT}/*.md" "${ROOT}/CMakeLists.txt" "${ROOT}/.gitattributes")
+list(APPEND _files ${_top})
+list(FILTER _files EXCLUDE REGEX "/node_modules/|/build[^/]*/|/\\.git/")
+
+set(_hits "")
+set(_count 0)
+foreach(_file ${_files})
+  math(EXPR _count "${_count} + 1")
+  foreach(_pattern ${_patterns})
+    file(STRINGS "${_file}" _lines REGEX "${_pattern}")
+    if(_lines)
+      file(RELATIVE_PATH _rel "${ROOT}" "${_file}")
+      list(GET _lines 0 _first)
+      string(STRIP "${_first}" _first)
+      string(APPEND _hits "  ${_rel}: ${_first}\n")
+    endif()
+  endforeach()
+endforeach()
+if(_count LESS 50)
+  message(FATAL_ERROR "only ${_count} files found under ${ROOT}: wrong ROOT?")
+endif()
+if(_hits)
+  message(FATAL_ERROR "These files refer to test data outside the repository; copy the data into tests/ "
+                      "(tests/data or the area's data/ folder) and use CADUCEUS_FIXTURES_DIR / "
+                      "CADUCEUS_TEST_DATA_DIR:\n${_hits}")
+endif()
+message(STATUS "${_count} files checked: no test data outside the repository")
