@@ -9,6 +9,9 @@ import Caduceus.App
 Item {
     id: root
 
+    // The title was double-clicked, or its rename button pressed.
+    signal renameRequested()
+
     function focusComposer() {
         composer.inputItem.forceActiveFocus();
     }
@@ -46,7 +49,9 @@ Item {
                 spacing: Theme.spacingM
 
                 Label {
-                    Layout.fillWidth: true
+                    objectName: "chatTitle"
+                    Layout.fillWidth: Backend.currentSessionId.length === 0
+                    Layout.minimumWidth: 0
                     text: Backend.currentTitle
                     elide: Text.ElideRight
                     font.pixelSize: Theme.fontSizeLarge
@@ -54,6 +59,23 @@ Item {
                     font.family: Theme.fontFamily
                     color: Theme.text
                     Accessible.role: Accessible.Heading
+                    MouseArea {
+                        anchors.fill: parent
+                        onDoubleClicked: if (Backend.currentSessionId.length > 0) root.renameRequested()
+                    }
+                }
+                IconButton {
+                    objectName: "renameChatButton"
+                    visible: Backend.currentSessionId.length > 0
+                    iconName: "edit"
+                    diameter: Math.round(24 * Theme.fontScale)
+                    iconSize: 14
+                    toolTipText: qsTr("Rename this chat (F2)")
+                    onClicked: root.renameRequested()
+                }
+                Item {
+                    visible: Backend.currentSessionId.length > 0
+                    Layout.fillWidth: true
                 }
                 ContextMeter {
                     objectName: "contextMeter"

@@ -84,6 +84,6 @@ Control {
 
     ToolTip.visible: hovered || visualFocus
     ToolTip.delay: 400
-    ToolTip.text: qsTr("Context: %1 of %2 tokens (%3 %)").arg(Number(Math.round(used)).toLocaleString(Qt.locale(), "f", 0))
-                      .arg(Number(Math.round(limit)).toLocaleString(Qt.locale(), "f", 0)).arg(Math.round(ratio * 100))
+    ToolTip.text: qsTr("Context: %1 of %2 tokens (%3 %)").arg(Number(Math.round(used)).toLocaleString(Theme.locale, "f", 0))
+                      .arg(Number(Math.round(limit)).toLocaleString(Theme.locale, "f", 0)).arg(Math.round(ratio * 100))
 }
