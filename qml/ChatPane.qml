@@ -11,6 +11,8 @@ Item {
 
     // The title was double-clicked, or its rename button pressed.
     signal renameRequested()
+    // The open chat is in the list (a new chat is not, until its first message): it can be renamed.
+    readonly property bool renamable: Backend.sessions.count > 0 && Backend.sessions.rowOf(Backend.currentSessionId) >= 0
 
     function focusComposer() {
         composer.inputItem.forceActiveFocus();
@@ -50,7 +52,7 @@ Item {
 
                 Label {
                     objectName: "chatTitle"
-                    Layout.fillWidth: Backend.currentSessionId.length === 0
+                    Layout.fillWidth: !root.renamable
                     Layout.minimumWidth: 0
                     text: Backend.currentTitle
                     elide: Text.ElideRight
@@ -61,12 +63,12 @@ Item {
                     Accessible.role: Accessible.Heading
                     MouseArea {
                         anchors.fill: parent
-                        onDoubleClicked: if (Backend.currentSessionId.length > 0) root.renameRequested()
+                        onDoubleClicked: if (root.renamable) root.renameRequested()
                     }
                 }
                 IconButton {
                     objectName: "renameChatButton"
-                    visible: Backend.currentSessionId.length > 0
+                    visible: root.renamable
                     iconName: "edit"
                     diameter: Math.round(24 * Theme.fontScale)
                     iconSize: 14
@@ -74,7 +76,7 @@ Item {
                     onClicked: root.renameRequested()
                 }
                 Item {
-                    visible: Backend.currentSessionId.length > 0
+                    visible: root.renamable
                     Layout.fillWidth: true
                 }
                 ContextMeter {

@@ -24,7 +24,8 @@ Rectangle {
 
     // Asks for a new title for a session (the chat header, F2 and double click come here).
     function renameSession(sessionId, title) {
-        if (sessionId.length > 0)
+        // A new chat has no title to change until its first message makes it.
+        if (Backend.sessions.rowOf(sessionId) >= 0)
             renameDialog.openFor(sessionId, title);
     }
     // F2: the row the keyboard is on while the list has it, otherwise the open chat.
@@ -106,9 +107,11 @@ Rectangle {
             Layout.margins: Theme.spacingM
             spacing: Theme.spacingS
 
+            // Fills (and elides) so that the row fits a narrow list: an item that does not fill keeps its
+            // whole preferred width, and the row grew past the list's edge. The agent's status is in the footer.
             Label {
+                Layout.fillWidth: true
                 Layout.minimumWidth: 0
-                Layout.fillWidth: false
                 elide: Text.ElideRight
                 text: "Caduceus"
                 font.pixelSize: Theme.fontSizeLarge
@@ -116,12 +119,6 @@ Rectangle {
                 font.family: Theme.fontFamily
                 color: Theme.text
             }
-            StatusDot {
-                objectName: "agentStatus"
-                status: Backend.agentStatus
-                reason: Backend.agentStatusReason.length > 0 ? Backend.agentStatusReason : Backend.agentLabel
-            }
-            Item { Layout.fillWidth: true }
             IconButton {
                 objectName: "collapseSidebarButton"
                 iconName: "sidebar"
@@ -409,7 +406,9 @@ Rectangle {
                 objectName: "settingsButton"
                 variant: "ghost"
                 iconName: "settings"
-                text: qsTr("Settings")
+                // Gear and word; on a narrow list the gear alone (with its tooltip), so the agent's name stays readable.
+                text: root.width >= 250 ? qsTr("Settings") : ""
+                Accessible.name: qsTr("Settings")
                 leftPadding: Theme.spacingS
                 rightPadding: Theme.spacingS
                 ToolTip.visible: hovered

@@ -37,8 +37,8 @@ Dialog {
         font.pixelSize: Theme.fontSizeLarge
         font.weight: Font.DemiBold
         color: Theme.text
-        // Elided, not wrapped: a wrapped header's height follows the dialog's width, a binding loop.
-        elide: Text.ElideRight
+        // Neither wrapped nor elided: either makes the header's height follow the dialog's width, which Popup
+        // turns into a binding loop on implicitHeight. The titles are short questions.
     }
     footer: RowLayout {
         spacing: Theme.spacingS

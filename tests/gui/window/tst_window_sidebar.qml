@@ -54,6 +54,9 @@ TestCase {
         const sidebar = findChild(window, "sidebar");
         verify(sidebar.width <= 800 * 0.27, "at 800 px the list takes " + sidebar.width + " px");
         verify(sidebar.width >= 200);
+        // Its rows fit it: nothing runs past its edge under the chat.
+        const list = findChild(window, "sessionList");
+        verify(list.width <= sidebar.width, "the list is " + list.width + " px in a " + sidebar.width + " px sidebar");
         window.width = 1440;
         tryCompare(sidebar, "width", 280);
     }
@@ -163,6 +166,7 @@ TestCase {
         const button = findChild(window, "settingsButton");
         compare(button.iconName, "settings", "a gear, not a shield");
         compare(button.text, "Settings", "a labelled entry");
+        compare(button.Accessible.name, "Settings");
         compare(button.ToolTip.text, "Settings (Ctrl+,)");
         mouseClick(button);
         tryCompare(settings, "opened", true);
@@ -183,5 +187,27 @@ TestCase {
         tryCompare(url, "activeFocus", true);
         settings.close();
         tryCompare(settings, "visible", false);
+    }
+
+    function test_contextMeterToolTipStaysInTheWindow_data() {
+        return [{ tag: "800x600", width: 800, height: 600 }, { tag: "1440x900", width: 1440, height: 900 }];
+    }
+
+    function test_contextMeterToolTipStaysInTheWindow(data) {
+        const window = makeWindow(data.width, data.height);
+        mouseClick(firstRow(window));
+        const meter = findChild(window, "contextMeter");
+        verify(meter && meter.visible);
+        mouseMove(meter, meter.width / 2, meter.height / 2);
+        const tip = findChild(meter, "contextToolTip");
+        verify(tip, "the meter has its own tooltip");
+        tryCompare(tip, "opened", true, 3000);
+        const topLeft = tip.contentItem.mapToItem(window.contentItem, 0, 0);
+        const meterBottom = meter.mapToItem(window.contentItem, 0, meter.height).y;
+        verify(topLeft.x - tip.leftPadding >= 0 && topLeft.x - tip.leftPadding + tip.width <= window.width,
+               "x " + topLeft.x + ", width " + tip.width + " in a " + window.width + " px window");
+        verify(topLeft.y - tip.topPadding >= meterBottom, "below the meter, not over it or above the window's top");
+        verify(topLeft.y - tip.topPadding + tip.height <= window.height);
+        mouseMove(window.contentItem, 10, window.height - 10);
     }
 }
