@@ -85,6 +85,7 @@ if(WIN32 OR APPLE)
   install(CODE "
     set(CADUCEUS_DEPLOY_TOOL \"${CADUCEUS_DEPLOY_TOOL}\")
     set(CADUCEUS_QML_SOURCE \"${PROJECT_SOURCE_DIR}/qml\")
+    set(CADUCEUS_RUNTIME_REQUIREMENTS \"${_packaging}/runtime-requirements.txt\")
     set(CADUCEUS_DEPLOY_ROOT \"${_deploy_root}\")
     include(\"${_packaging}/cmake/DeployQt.cmake\")")
 endif()
@@ -145,15 +146,44 @@ else()
   message(STATUS "dpkg-shlibdeps not found (apt install dpkg-dev): a .deb built now lists no library dependencies")
 endif()
 set(_deb_runtime libqt6sql6-sqlite)
+set(_deb_recommends "gnome-keyring | kwalletmanager | keepassxc" qt6-wayland qt6-translations-l10n)
 if(CADUCEUS_BUILD_APP)
-  list(APPEND _deb_runtime
-    libqt6svg6 qt6-qpa-plugins
-    qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick qml6-module-qtquick-window
-    qml6-module-qtquick-layouts qml6-module-qtquick-templates qml6-module-qtquick-controls
-    qml6-module-qtquick-dialogs qml6-module-qt-labs-settings)
+  # What the window loads at run time: packaging/runtime-requirements.txt, the list scripts/deps.sh installs and
+  # RuntimeCheck checks. Of a renamed package ("new|old") the one installed here is named, as dpkg-shlibdeps
+  # names the libraries of this system; when neither is, both as alternatives.
+  file(STRINGS ${_packaging}/runtime-requirements.txt _requirement_lines REGEX "^[a-z]")
+  foreach(_line IN LISTS _requirement_lines)
+    string(REGEX REPLACE "[ \t]+" ";" _fields "${_line}")
+    list(GET _fields 2 _package)
+    list(GET _fields 3 _need)
+    string(REPLACE "|" ";" _alternatives "${_package}")
+    list(LENGTH _alternatives _count)
+    if(_count GREATER 1)
+      set(_package "")
+      foreach(_candidate IN LISTS _alternatives)
+        execute_process(COMMAND dpkg-query -W -f=\${Status} ${_candidate}
+                        OUTPUT_VARIABLE _status ERROR_QUIET RESULT_VARIABLE _result)
+        if(_result EQUAL 0 AND _status MATCHES "install ok installed")
+          set(_package ${_candidate})
+          break()
+        endif()
+      endforeach()
+      if(NOT _package)
+        list(JOIN _alternatives " | " _package)
+      endif()
+    endif()
+    if(_need STREQUAL "depends")
+      list(APPEND _deb_runtime "${_package}")
+    else()
+      list(APPEND _deb_recommends "${_package}")
+    endif()
+  endforeach()
+  list(REMOVE_DUPLICATES _deb_runtime)
+  list(REMOVE_DUPLICATES _deb_recommends)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_packaging}/runtime-requirements.txt)
 endif()
 list(JOIN _deb_runtime ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnome-keyring | kwalletmanager | keepassxc, qt6-wayland, qt6-translations-l10n, fonts-noto-color-emoji")
+list(JOIN _deb_recommends ", " CPACK_DEBIAN_PACKAGE_RECOMMENDS)
 
 # NSIS (Windows).
 set(CPACK_NSIS_PACKAGE_NAME "Caduceus")

@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls.Basic
-import QtQuick.Dialogs
 import Caduceus
 
 // Where the user writes. Enter sends, Shift+Enter starts a new line, nothing is sent while an
@@ -95,12 +94,35 @@ FocusScope {
         function onFailed(message) { root.showNotice(message); }
     }
 
-    FileDialog {
-        id: fileDialog
-        title: qsTr("Attach files")
-        fileMode: FileDialog.OpenFiles
-        onAccepted: {
-            root.addAttachments(root.localPaths(selectedFiles));
+    // Opens the file picker, created on first use. Qt 6.4 crashes when its own file dialog (used where the
+    // desktop has none) cannot load its QML, so RuntimeCheck tries those imports first; what is missing is
+    // said in the hint line, and drag and drop still works.
+    function openAttachDialog() {
+        const problem = RuntimeCheck.fileDialogProblem();
+        if (problem.length > 0) {
+            showNotice(problem + " " + qsTr("Drop files here instead."));
+            return false;
+        }
+        attachDialogLoader.active = true;
+        if (attachDialogLoader.status !== Loader.Ready) {
+            showNotice(qsTr("The file dialog cannot open. Drop files here instead."));
+            return false;
+        }
+        attachDialogLoader.item.open();
+        return true;
+    }
+
+    Loader {
+        id: attachDialogLoader
+        active: false
+        source: "AttachDialog.qml"
+    }
+
+    Connections {
+        target: attachDialogLoader.item
+        ignoreUnknownSignals: true
+        function onAccepted() {
+            root.addAttachments(root.localPaths(attachDialogLoader.item.selectedFiles));
             root.focusInput();
         }
     }
@@ -224,7 +246,7 @@ FocusScope {
                         iconName: "attach"
                         diameter: 32
                         toolTipText: qsTr("Attach files")
-                        onClicked: fileDialog.open()
+                        onClicked: root.openAttachDialog()
                     }
 
                     AbstractButton {

@@ -136,12 +136,33 @@ ApplicationWindow {
             }
 
             Banner {
+                // The agent's https certificate was refused: its fingerprint, and trusting it from here.
+                objectName: "untrustedCertificateBanner"
+                Layout.fillWidth: true
+                visible: Backend.untrustedCertificate.fingerprint !== undefined
+                tone: "danger"
+                text: visible ? Backend.untrustedCertificate.message : ""
+                actionText: qsTr("Trust this certificate")
+                onActionTriggered: Backend.trustCertificate(Backend.untrustedCertificate.url,
+                                                            Backend.untrustedCertificate.fingerprint)
+            }
+
+            Banner {
                 Layout.fillWidth: true
                 visible: Backend.notice.length > 0
                 tone: "warning"
                 text: Backend.notice
                 actionText: qsTr("Dismiss")
                 onActionTriggered: Backend.dismissNotice()
+            }
+
+            // What the window needs and cannot find (QML modules, image plugins, fonts), with the package to install.
+            Banner {
+                Layout.fillWidth: true
+                objectName: "runtimeCheckBanner"
+                visible: RuntimeCheck.summary.length > 0
+                tone: "warning"
+                text: RuntimeCheck.summary
             }
 
             ChatPane {

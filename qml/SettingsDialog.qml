@@ -174,6 +174,8 @@ Dialog {
                 }
             }
 
+            AgentTrustSection { Layout.fillWidth: true }
+
             SettingsSectionTitle { text: qsTr("Chat") }
             SettingsFieldLabel {
                 objectName: "defaultModelLabel"

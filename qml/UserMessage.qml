@@ -7,13 +7,29 @@ Item {
     id: root
 
     property string content
-    property var attachments: []     // [{type: "image"|"file", name, path}]
+    property var attachments: []     // [{type: "image"|"file", name, path, delivery: "path"|"image"|"text"|""}]
     property string timeText
     property string status
     property color backdrop: Theme.window
 
     readonly property var imageAttachments: (attachments || []).filter(a => a && a.type === "image")
     readonly property var fileAttachments: (attachments || []).filter(a => a && a.type !== "image")
+    // How the attachments reached the agent (chat::AgentInput): their paths for an agent on this computer,
+    // their contents (images as pictures, text files inline) for one elsewhere.
+    readonly property string deliveryNote: {
+        const list = attachments || [];
+        const count = kind => list.filter(a => a && a.delivery === kind).length;
+        const parts = [];
+        const images = count("image"), texts = count("text"), paths = count("path");
+        if (images > 0)
+            parts.push(images === 1 ? qsTr("1 image sent as a picture") : qsTr("%1 images sent as pictures").arg(images));
+        if (texts > 0)
+            parts.push(texts === 1 ? qsTr("1 file sent inline as text") : qsTr("%1 files sent inline as text").arg(texts));
+        if (paths > 0)
+            parts.push(paths === 1 ? qsTr("1 attachment sent as its path (the agent runs on this computer)")
+                                   : qsTr("%1 attachments sent as paths (the agent runs on this computer)").arg(paths));
+        return parts.join(" · ");
+    }
     readonly property real maxBubbleWidth: Math.max(120, width * 0.78)
     readonly property bool showActions: hover.hovered || copyButton.activeFocus
 
@@ -59,6 +75,18 @@ Item {
                     name: modelData.name || LocalFiles.fileName(modelData.path || "")
                 }
             }
+        }
+
+        Text {
+            objectName: "attachmentDelivery"
+            visible: root.deliveryNote.length > 0
+            width: parent.width
+            horizontalAlignment: Text.AlignRight
+            wrapMode: Text.WordWrap
+            text: root.deliveryNote
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSizeCaption
+            color: Theme.textFaint
         }
 
         Item {

@@ -124,6 +124,13 @@
     </message>
 </context>
 <context>
+    <name>AttachDialog</name>
+    <message>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
         <source>Attachment %1</source>
@@ -288,6 +295,14 @@
     <message>
         <source>Stop the running turn (Esc)</source>
         <translation>停止正在进行的回合 (Esc)</translation>
+    </message>
+    <message>
+        <source>Drop files here instead.</source>
+        <translation>请改为将文件拖放到此处。</translation>
+    </message>
+    <message>
+        <source>The file dialog cannot open. Drop files here instead.</source>
+        <translation>无法打开文件对话框。请改为将文件拖放到此处。</translation>
     </message>
 </context>
 <context>
@@ -982,6 +997,65 @@ Your chats appear here.</source>
     <message>
         <source>Cannot save the pasted image to %1</source>
         <translation>无法将粘贴的图片保存到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>caduceus::ui::RuntimeCheck</name>
+    <message>
+        <source>icons are blank</source>
+        <translation>图标显示为空白</translation>
+    </message>
+    <message>
+        <source>some pictures are blank</source>
+        <translation>部分图片显示为空白</translation>
+    </message>
+    <message>
+        <source>text in this language shows as boxes</source>
+        <translation>该语言的文字显示为方框</translation>
+    </message>
+    <message>
+        <source>files cannot be attached through the file dialog</source>
+        <translation>无法通过文件对话框附加文件</translation>
+    </message>
+    <message>
+        <source>parts of the window do not work</source>
+        <translation>窗口的部分功能无法使用</translation>
+    </message>
+    <message>
+        <source>QML module %1</source>
+        <translation>QML 模块 %1</translation>
+    </message>
+    <message>
+        <source>%1 image plugin</source>
+        <translation>%1 图像插件</translation>
+    </message>
+    <message>
+        <source>%1 font</source>
+        <translation>%1 字体</translation>
+    </message>
+    <message>
+        <source>The file dialog cannot open: QML module %1 is missing.</source>
+        <translation>无法打开文件对话框：缺少 QML 模块 %1。</translation>
+    </message>
+    <message>
+        <source>The file dialog cannot open: install %1.</source>
+        <translation>无法打开文件对话框：请安装 %1。</translation>
+    </message>
+    <message>
+        <source>Caduceus is missing parts it needs (%1): %2.</source>
+        <translation>Caduceus 缺少所需的组件（%1）：%2。</translation>
+    </message>
+    <message>
+        <source>Install them with: sudo apt install %1</source>
+        <translation>安装方法：sudo apt install %1</translation>
+    </message>
+    <message>
+        <source>(on older systems: %1)</source>
+        <translation>（较旧的系统上：%1）</translation>
+    </message>
+    <message>
+        <source>Reinstall Caduceus to restore them.</source>
+        <translation>请重新安装 Caduceus 以恢复它们。</translation>
     </message>
 </context>
 </TS>

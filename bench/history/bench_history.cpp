@@ -284,6 +284,29 @@ int main(int argc, char **argv)
         buildFull.note = QStringLiteral("%1 items").arg(history.size());
     }
     figures << decideFull << buildFull;
+    // What HistoryPreparation does when it sends without compressing: the verbatim tail bounded by tokens,
+    // then the history fitted to the budget (every item's estimate is cached: no text is estimated again).
+    auto prepare = [&](const QString &step) {
+        Figure figure{step, {}, {}};
+        for (int i = 0; i < repeat; ++i) {
+            const qint64 before = newTurn();
+            QElapsedTimer t;
+            t.start();
+            const auto window = context.window(before, options.verbatimTail);
+            const auto budget = chat::HistoryPreparation::budgetFor(200'000, window.inputTokens, options);
+            const int tail = context.tailItems(before, options.verbatimTail, budget.tail);
+            const auto fitted = chat::HistoryPreparation::fit(context.contextItems(before, budget.history),
+                                                              window.hasSnapshot, budget);
+            figure.ms << msSince(t);
+            figure.note = QStringLiteral("%1 of %2 items sent, %3 tokens (tail %4)")
+                              .arg(fitted.history.size())
+                              .arg(window.totalItems + (window.hasSnapshot ? 1 : 0))
+                              .arg(fitted.tokens)
+                              .arg(tail);
+        }
+        figures << figure;
+    };
+    prepare(QStringLiteral("decide + tail + fit to a 200 000 window, no summary"));
 
     // After a compression: summary + the verbatim tail.
     {
@@ -333,6 +356,7 @@ int main(int argc, char **argv)
         usage.note = QStringLiteral("%1 tokens").arg(u.total());
     }
     figures << decide << build << usage;
+    prepare(QStringLiteral("decide + tail + fit to a 200 000 window (summary + tail)"));
 
     // --- sync of a run's 50 new rows into the long session
     Figure syncApply{QStringLiteral("sync 50 rows: merge + replace (one transaction)"), {}, {}};

@@ -34,7 +34,13 @@ DESTDIR=$appdir cmake --install "$build" --prefix /usr --strip
 rm -rf "$appdir/usr/lib/systemd"
 
 export APPIMAGE_EXTRACT_AND_RUN=1
-export QML_SOURCES_PATHS=$repo/qml
+# qml/ plus a file importing every QML module of packaging/runtime-requirements.txt: Qt's own file dialog
+# loads QtQuick.Dialogs.quickimpl and Qt.labs.folderlistmodel, which scanning qml/ alone does not find.
+imports=$build/appimage-runtime-imports
+mkdir -p "$imports"
+{ awk '$1 == "qml" { print "import " $2 }' "$repo/packaging/runtime-requirements.txt"; echo 'QtObject {}'; } \
+  > "$imports/RuntimeImports.qml"
+export QML_SOURCES_PATHS="$repo/qml:$imports"
 # The window loads SVG icons through Qt's image plugin and may run on Wayland.
 export EXTRA_QT_PLUGINS="svg;waylandcompositor;" EXTRA_QT_MODULES="svg;"
 export EXTRA_PLATFORM_PLUGINS="libqwayland-generic.so;libqwayland-egl.so;"

@@ -1,5 +1,7 @@
 #include "AppRuntime.h"
 
+#include "AgentTrust.h"
+
 #include "DemoAgent.h"
 #include "SecretStore.h"
 #include "chat/AgentSessionGc.h"
@@ -49,6 +51,7 @@ bool AppRuntime::openStore(const QString &path, QString *error, QString *notice)
 
 void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bool, const QString &)> done)
 {
+    m_refused = RefusedCertificate();
     if (options.demo) {
         useDemo(QStringLiteral("as asked"), done);
         return;
@@ -60,21 +63,44 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
     if (key.isEmpty())
         key = qEnvironmentVariable("CADUCEUS_AGENT_KEY");
 
+    // The agent chosen in Settings › Agent survives a restart: its address from the settings, its key from
+    // the keychain (which answers asynchronously).
+    const QString savedUrl = QSettings().value(savedUrlSetting()).toString().trimmed();
+    if ((!url.isValid() || url.isEmpty()) && !options.saved && !savedUrl.isEmpty()) {
+        m_secrets->read(savedKeySecret(), [this, options, savedUrl, key, done](const QString &storedKey,
+                                                                              const QString &error) {
+            if (!error.isEmpty())
+                qCWarning(lcApp) << "the saved agent key could not be read from the keychain:" << error;
+            AgentOptions saved = options;
+            saved.url = QUrl::fromUserInput(savedUrl);
+            saved.key = key.isEmpty() ? storedKey : key;
+            saved.saved = true;
+            connectAgent(saved, done);
+        });
+        return;
+    }
+
     if (url.isValid() && !url.host().isEmpty()) {
         hermes::AgentEndpoint endpoint;
         endpoint.baseUrl = url;
         endpoint.apiKey = key;
         endpoint.profile = options.profile.isEmpty() ? QStringLiteral("default") : options.profile;
         endpoint.label = url.toDisplayString();
+        endpoint.trustedCertificates = AgentTrust().fingerprints(url);
+        // Settings › "The agent runs on another computer": a loopback address that is a tunnel elsewhere.
+        endpoint.inlineAttachments = QSettings().value(QStringLiteral("agent/inlineAttachments"), false).toBool();
         m_sessions->setAgent(endpoint);
         m_sessions->setDefaultProfile(endpoint.profile);
-        m_sessions->client(endpoint.profile)->health(this, [this, endpoint, done](const hermes::ApiResult &r) {
+        m_sessions->client(endpoint.profile)->health(this, [this, endpoint, done, saved = options.saved](
+                                                               const hermes::ApiResult &r) {
             if (!r.ok()) {
+                if (!r.untrustedHost.isEmpty())
+                    m_refused = {endpoint.baseUrl, r.untrustedHost, r.untrustedCertificate, r.message};
                 done(false, r.message);
                 return;
             }
             finishConnect(QStringLiteral("Hermes Agent at %1").arg(endpoint.baseUrl.toDisplayString()),
-                          AgentSource::Explicit, done);
+                          saved ? AgentSource::Saved : AgentSource::Explicit, done);
         });
         return;
     }
@@ -101,6 +127,7 @@ void AppRuntime::connectAgent(const AgentOptions &options, std::function<void(bo
         endpoint.stateDbPath = p.stateDbPath;
         endpoint.contextLength = p.contextLength;
         endpoint.defaultModel = p.defaultModel;
+        endpoint.inlineAttachments = QSettings().value(QStringLiteral("agent/inlineAttachments"), false).toBool();
         m_sessions->setAgent(endpoint);
         if (chosen.isEmpty() && p.active)
             chosen = p.name;

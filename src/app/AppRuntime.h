@@ -31,7 +31,11 @@ public:
         QString profile;   // --profile: a discovered local profile
         QString hermesHome; // --hermes-home / HERMES_HOME
         bool demo = false; // --demo: always use the simulated agent
+        bool saved = false; // url and key are the ones saved in Settings (set by connectAgent itself)
     };
+    // Where Settings › Agent keeps the address (QSettings) and the key (the keychain, SecretStore).
+    static QString savedUrlSetting() { return QStringLiteral("agent/url"); }
+    static QString savedKeySecret() { return QStringLiteral("agent-key"); }
     enum class AgentSource { None, Explicit, Saved, Discovered, Demo };
 
     explicit AppRuntime(QObject *parent = nullptr);
@@ -41,7 +45,8 @@ public:
     // moved aside. Returns false with *error when no database can be used at all.
     bool openStore(const QString &path, QString *error, QString *notice);
 
-    // Resolves and checks the agent, then recovers in-flight runs and queues. `done` gets a one-line
+    // Resolves the agent: --agent/CADUCEUS_AGENT_URL, else the one saved in Settings (its key read back from
+    // the keychain), else the local profiles, else the Demo agent. Then checks it and recovers in-flight runs and queues. `done` gets a one-line
     // description of the agent in use, or ok=false and the reason.
     void connectAgent(const AgentOptions &options, std::function<void(bool ok, const QString &message)> done);
 
@@ -52,6 +57,17 @@ public:
     QNetworkAccessManager *network() { return &m_nam; }
     AgentSource agentSource() const { return m_source; }
     QString agentDescription() const { return m_description; }
+
+    // The TLS certificate the last connect refused (empty fingerprint when none was), so the window can
+    // show its fingerprint and offer to trust it (AgentTrust).
+    struct RefusedCertificate
+    {
+        QUrl url;
+        QString host;
+        QString fingerprint;
+        QString message;
+    };
+    const RefusedCertificate &refusedCertificate() const { return m_refused; }
 
 private:
     void useDemo(const QString &why, std::function<void(bool, const QString &)> done);
@@ -66,4 +82,5 @@ private:
     DemoAgent *m_demo;
     AgentSource m_source = AgentSource::None;
     QString m_description;
+    RefusedCertificate m_refused;
 };

@@ -1,5 +1,7 @@
 #include "ChatBackend.h"
 
+#include "AgentTrust.h"
+
 #include "AppRuntime.h"
 #include "ChatModel.h"
 #include "DemoAgent.h"
@@ -8,6 +10,7 @@
 #include "SecretStore.h"
 #include "SessionListModel.h"
 #include "Translations.h"
+#include "chat/AgentInput.h"
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
 #include "hermes/HermesClient.h"
@@ -23,8 +26,8 @@ using namespace caduceus;
 
 namespace {
 const QString kLastSession = QStringLiteral("window/lastSession");
-const QString kAgentUrl = QStringLiteral("agent/url");
-const QString kAgentKeySecret = QStringLiteral("agent-key");
+const QString kAgentUrl = AppRuntime::savedUrlSetting();
+const QString kAgentKeySecret = AppRuntime::savedKeySecret();
 }
 
 ChatBackend::ChatBackend(AppRuntime *runtime, QObject *parent)
@@ -190,6 +193,13 @@ QString ChatBackend::version() const
 
 void ChatBackend::setAgentConnected(bool ok, const QString &message)
 {
+    const AppRuntime::RefusedCertificate &refused = m_runtime->refusedCertificate();
+    m_untrusted.clear();
+    if (!ok && !refused.host.isEmpty())
+        m_untrusted = QVariantMap{{QStringLiteral("url"), refused.url.toString()},
+                                  {QStringLiteral("host"), refused.host},
+                                  {QStringLiteral("fingerprint"), refused.fingerprint},
+                                  {QStringLiteral("message"), refused.message}};
     m_agentStatus = ok ? QStringLiteral("connected") : QStringLiteral("unreachable");
     m_agentReason = ok ? QString() : message;
     Q_EMIT agentChanged();
@@ -273,6 +283,12 @@ QString ChatBackend::send(const QString &text, const QVariantList &attachmentPat
                                       {QStringLiteral("path"), info.absoluteFilePath()},
                                       {QStringLiteral("media_type"), mime}});
         }
+        // A path for an agent on this computer, the contents for one elsewhere; each block says which
+        // ("delivery", shown on the message), and what cannot be sent is refused here, before it is queued.
+        const QString refused =
+            chat::AgentInput::planDelivery(blocks, m_runtime->sessions()->agent(currentProfile()).readsLocalFiles());
+        if (!refused.isEmpty())
+            return refused;
         input.input = blocks;
     }
     input.profile = currentProfile();
@@ -363,6 +379,14 @@ void ChatBackend::setSetting(const QString &key, const QVariant &value)
     m_settings.setValue(key, value);
     if (key.startsWith(QLatin1String("chat/")))
         applySettings();
+    if (key == QLatin1String("agent/inlineAttachments")) {
+        // Applies to the agents in use now, not only at the next connect.
+        for (const QString &profile : m_runtime->sessions()->profiles()) {
+            hermes::AgentEndpoint endpoint = m_runtime->sessions()->agent(profile);
+            endpoint.inlineAttachments = value.toBool();
+            m_runtime->sessions()->setAgent(endpoint);
+        }
+    }
 }
 
 void ChatBackend::connectAgent(const QString &url, const QString &key)
@@ -408,6 +432,57 @@ void ChatBackend::connectAgent(const QString &url, const QString &key)
             Q_EMIT errorMessage(tr("The key could not be saved in the keychain: %1").arg(error));
         proceed();
     });
+}
+
+QVariantList ChatBackend::trustedCertificates() const
+{
+    return AgentTrust().all();
+}
+
+void ChatBackend::trustCertificate(const QString &url, const QString &fingerprint)
+{
+    if (!AgentTrust().trust(QUrl(url), fingerprint)) {
+        Q_EMIT errorMessage(tr("\"%1\" cannot be trusted for %2: a SHA-256 fingerprint of an https address is needed.")
+                                .arg(fingerprint.left(120), url.left(200)));
+        return;
+    }
+    Q_EMIT trustChanged();
+    m_untrusted.clear();
+    m_runtime->network()->clearConnectionCache(); // connections (and TLS sessions) made under the old trust
+    // Connect again to the agent that was refused: the one saved in Settings (its key from the keychain), or
+    // the one given at start (--agent, CADUCEUS_AGENT_URL and its key) without saving it.
+    const QString saved = m_settings.value(kAgentUrl).toString().trimmed();
+    if (!saved.isEmpty() && AgentTrust::originOf(QUrl::fromUserInput(saved)) == AgentTrust::originOf(QUrl(url))) {
+        connectAgent(saved, QString());
+        return;
+    }
+    m_agentStatus = QStringLiteral("connecting");
+    m_agentReason.clear();
+    Q_EMIT agentChanged();
+    AppRuntime::AgentOptions options;
+    options.url = QUrl(url);
+    m_runtime->connectAgent(options, [this](bool ok, const QString &message) {
+        setAgentConnected(ok, message);
+        if (!ok)
+            Q_EMIT errorMessage(message);
+    });
+}
+
+void ChatBackend::removeTrustedCertificate(const QString &origin, const QString &fingerprint)
+{
+    AgentTrust().remove(origin, fingerprint);
+    Q_EMIT trustChanged();
+    // The agents in use stop trusting it now, not at the next connect.
+    const AgentTrust trust;
+    for (const QString &profile : m_runtime->sessions()->profiles()) {
+        hermes::AgentEndpoint endpoint = m_runtime->sessions()->agent(profile);
+        if (AgentTrust::originOf(endpoint.baseUrl) != origin)
+            continue;
+        endpoint.trustedCertificates = trust.fingerprints(endpoint.baseUrl);
+        m_runtime->sessions()->setAgent(endpoint);
+    }
+    // A kept-alive connection or a resumed TLS session would skip the check the removal is about.
+    m_runtime->network()->clearConnectionCache();
 }
 
 void ChatBackend::setRelayEnabled(bool enabled, int port)

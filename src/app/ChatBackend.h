@@ -41,6 +41,11 @@ class ChatBackend : public QObject
     // Why the address typed in Settings was refused (empty once a connect was accepted).
     Q_PROPERTY(QString agentUrlError READ agentUrlError NOTIFY agentChanged)
     Q_PROPERTY(QString agentLabel READ agentLabel NOTIFY agentChanged)
+    // The TLS certificate the agent's address presented and that was refused: {url, host, fingerprint,
+    // message}, empty when none was. The window offers "Trust this certificate" with it.
+    Q_PROPERTY(QVariantMap untrustedCertificate READ untrustedCertificate NOTIFY agentChanged)
+    // Certificates trusted explicitly in Settings: [{origin, fingerprint}].
+    Q_PROPERTY(QVariantList trustedCertificates READ trustedCertificates NOTIFY trustChanged)
     Q_PROPERTY(bool demoAgent READ demoAgent NOTIFY agentChanged)
     Q_PROPERTY(QStringList profiles READ profiles NOTIFY agentChanged)
     Q_PROPERTY(QString currentProfile READ currentProfile WRITE setCurrentProfile NOTIFY agentChanged)
@@ -74,6 +79,8 @@ public:
     QString agentStatusReason() const { return m_agentReason; }
     QString agentUrlError() const { return m_agentUrlError; }
     QString agentLabel() const;
+    QVariantMap untrustedCertificate() const { return m_untrusted; }
+    QVariantList trustedCertificates() const;
     bool demoAgent() const;
     QStringList profiles() const;
     QString currentProfile() const;
@@ -110,6 +117,9 @@ public:
     Q_INVOKABLE void setSetting(const QString &key, const QVariant &value);
     // Connects to an agent by URL (key stored in the keychain); empty url = auto-discover.
     Q_INVOKABLE void connectAgent(const QString &url, const QString &key);
+    // Trusts this certificate for this agent URL and connects again with the saved URL.
+    Q_INVOKABLE void trustCertificate(const QString &url, const QString &fingerprint);
+    Q_INVOKABLE void removeTrustedCertificate(const QString &origin, const QString &fingerprint);
     Q_INVOKABLE void setRelayEnabled(bool enabled, int port);
     Q_INVOKABLE void regenerateRelayToken();
 
@@ -121,6 +131,7 @@ Q_SIGNALS:
     void agentChanged();
     void noticeChanged();
     void relayChanged();
+    void trustChanged();
     // For desktop notifications when the window is not focused.
     void runFinished(const QString &sessionId, const QString &title, bool failed);
     void approvalRequested(const QString &sessionId, const QString &title, const QString &command);
@@ -143,6 +154,7 @@ private:
     QString m_agentStatus = QStringLiteral("connecting");
     QString m_agentReason;
     QString m_agentUrlError;
+    QVariantMap m_untrusted;
     QString m_notice;
     QString m_relayError;
     mutable QSettings m_settings;

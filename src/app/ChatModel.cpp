@@ -164,7 +164,9 @@ QVariant ChatModel::data(const QModelIndex &index, int role) const
             if (type == QLatin1String("image") || type == QLatin1String("file"))
                 out << QVariantMap{{QStringLiteral("type"), type},
                                    {QStringLiteral("name"), o.value(QLatin1String("name")).toString()},
-                                   {QStringLiteral("path"), o.value(QLatin1String("path")).toString()}};
+                                   {QStringLiteral("path"), o.value(QLatin1String("path")).toString()},
+                                   // how it reached the agent: path | image | text (chat::AgentInput)
+                                   {QStringLiteral("delivery"), o.value(QLatin1String("delivery")).toString()}};
         }
         return out;
     }

@@ -8,7 +8,11 @@
 #include "SignalWatcher.h"
 #include "Translations.h"
 #include "TrayIcon.h"
+#include "WindowSelfTest.h"
+#include "chat/AgentInput.h"
 #include "chat/SessionManager.h"
+#include "ui/ImageEncoding.h"
+#include "ui/RuntimeCheck.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
@@ -17,6 +21,7 @@
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QSettings>
+#include <QTimer>
 #include <QTextStream>
 #include <QtQml/qqmlextensionplugin.h>
 #if QT_CONFIG(opengl)
@@ -95,15 +100,31 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
     qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Translations", Translations::instance());
     QGuiApplication::setDesktopFileName(QStringLiteral(CADUCEUS_APP_ID)); // Wayland: match the .desktop file
 
+    // Images for an agent on another computer are downscaled with the window's codecs (chat::AgentInput).
+    caduceus::chat::AgentInput::setImageEncoder(&caduceus::ui::encodeImageForAgent);
     auto *engine = new QQmlApplicationEngine(runtime);
     QObject::connect(Translations::instance(), &Translations::languageChanged, engine,
                      &QQmlEngine::retranslate);
     engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    auto *selfTest = options.selfTest ? new WindowSelfTest(engine, runtime) : nullptr;
     engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Caduceus/Main.qml")));
     if (engine->rootObjects().isEmpty()) {
         QTextStream(stderr) << "caduceus: the window could not be loaded (see the QML errors above)\n";
+        // Say which package would bring what is missing, even without a window to show it in.
+        caduceus::ui::RuntimeCheck check(engine);
+        check.run(Translations::instance()->language());
         return false;
     }
+    // Once the window is up (its first frame is not delayed by it), check the QML modules, image plugins and
+    // fonts it needs; what is missing shows in a banner and in the log, with the package to install.
+    auto *runtimeCheck = caduceus::ui::RuntimeCheck::of(engine);
+    if (runtimeCheck) {
+        QTimer::singleShot(0, runtimeCheck, [runtimeCheck]() { runtimeCheck->run(Translations::instance()->language()); });
+        QObject::connect(Translations::instance(), &Translations::languageChanged, runtimeCheck,
+                         [runtimeCheck]() { runtimeCheck->run(Translations::instance()->language()); });
+    }
+    if (selfTest)
+        selfTest->start(qobject_cast<QQuickWindow *>(engine->rootObjects().constFirst()), runtimeCheck);
     if (PerfProbe::enabled()) {
         auto *probe = new PerfProbe(runtime);
         if (auto *window = qobject_cast<QQuickWindow *>(engine->rootObjects().constFirst()))

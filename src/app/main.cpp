@@ -73,6 +73,9 @@ struct CommonOptions
     QCommandLineOption port{QStringLiteral("port"), QStringLiteral("relay: port (default 8648)."), QStringLiteral("n")};
     QCommandLineOption bind{QStringLiteral("bind"), QStringLiteral("relay: address to listen on (default 127.0.0.1)."),
                             QStringLiteral("address")};
+    QCommandLineOption selfTest{QStringLiteral("self-test"),
+                                QStringLiteral("Open the window, the attach dialog and Settings once, report what is "
+                                               "missing (QML modules, image plugins, fonts) and exit (1 if anything).")};
     QCommandLineOption protocolFixture{QStringLiteral("protocol-fixture"),
                                        QStringLiteral("relay: serve the Socket.IO protocol test-suite fixture.")};
 
@@ -80,6 +83,9 @@ struct CommonOptions
     {
         parser.addOptions({agent, profile, hermesHome, demo, dataDir, session, model, approve, reasoning, list, relay,
                            port, bind, protocolFixture});
+#ifdef CADUCEUS_WITH_GUI
+        parser.addOption(selfTest);
+#endif
     }
 };
 
@@ -255,7 +261,7 @@ int main(int argc, char **argv)
 
 #ifdef CADUCEUS_WITH_GUI
     if (window) {
-        GuiOptions gui{agentOptions, notice};
+        GuiOptions gui{agentOptions, notice, parser.isSet(options.selfTest)};
         if (!GuiMode::start(&runtime, gui))
             return 1;
         return app.exec();

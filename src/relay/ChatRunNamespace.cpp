@@ -77,6 +77,10 @@ void ChatRunNamespace::onDisconnect(Socket *socket, const QString &reason)
 {
     m_clients.remove(socket->id());
     m_exemptSockets.remove(socket->id());
+    for (auto it = m_resumedDuringEnd.begin(); it != m_resumedDuringEnd.end();) {
+        it->remove(socket->id());
+        it = it->isEmpty() ? m_resumedDuringEnd.erase(it) : std::next(it);
+    }
     qCInfo(lcChatRun).noquote() << "client" << socket->id() << "disconnected:" << reason;
     Q_EMIT clientDisconnected(socket->id(), reason);
 }
@@ -84,6 +88,34 @@ void ChatRunNamespace::onDisconnect(Socket *socket, const QString &reason)
 void ChatRunNamespace::forward(const QString &sessionId, const QString &name, const QJsonObject &payload,
                                const QByteArray &json)
 {
+    static const QSet<QString> runEnds{QStringLiteral("run.completed"), QStringLiteral("run.failed"),
+                                       QStringLiteral("run.cancelled"), QStringLiteral("abort.completed")};
+    if (m_resumedDuringEnd.contains(sessionId) && json.isEmpty() && runEnds.contains(name)) {
+        // The end of a run: not to the sockets that resumed while it was being written (they already have
+        // the finished run).
+        QHash<QString, QString> &resumed = m_resumedDuringEnd[sessionId];
+        const QString runId = payload.value(QLatin1String("run_id")).toString();
+        QSet<QString> skip;
+        for (auto it = resumed.begin(); it != resumed.end();) {
+            if (!runId.isEmpty() && it.value() == runId) {
+                skip.insert(it.key());
+                it = resumed.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (resumed.isEmpty())
+            m_resumedDuringEnd.remove(sessionId);
+        if (!skip.isEmpty()) {
+            for (Socket *socket : server()->socketsInRoom(this->name(), roomFor(sessionId))) {
+                if (!skip.contains(socket->id()))
+                    socket->emitEvent(name, QJsonArray{payload});
+            }
+            if (m_limits.pauseAboveBytes > 0 && !m_pausedSince.contains(sessionId))
+                pauseIfBehind(sessionId);
+            return;
+        }
+    }
     // A passed-through agent event already is JSON text: encoded once for the room, not decoded again.
     if (!json.isEmpty())
         emitJsonToRoom(roomFor(sessionId), name, json);
@@ -289,6 +321,10 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         ok(QJsonObject{{QStringLiteral("cancelled"), controller->cancelQueued(queueId)}});
     } else if (event == QLatin1String("resume")) {
         controller->ensureTokens();
+        if (controller->isEndingTurn())
+            m_resumedDuringEnd[sessionId].insert(socket->id(), controller->runId());
+        else if (m_resumedDuringEnd.contains(sessionId))
+            m_resumedDuringEnd[sessionId].remove(socket->id());
         socket->emitEvent(QStringLiteral("resumed"), QJsonArray{controller->resumePayload()});
         ok();
     } else if (event == QLatin1String("abort")) {

@@ -88,6 +88,9 @@ private:
     AttachmentPolicy m_attachmentPolicy;
     QHash<QString, qint64> m_pausedSince; // session id → when its stream was paused (m_clock)
     QSet<QString> m_exemptSockets;        // behind for too long: no longer hold their rooms back
+    // Sockets that resumed a session while its run's end was being written: `resumed` told them the run
+    // is finished, so that run's end event is not sent to them. Session id → (socket id → run id).
+    QHash<QString, QHash<QString, QString>> m_resumedDuringEnd;
     QTimer m_flowTimer;
     QElapsedTimer m_clock;
 };

@@ -147,6 +147,11 @@ void EngineServer::handleRequest(const net::HttpRequest &request, net::HttpRespo
         return;
     }
     EngineSocket *socket = m_sessions.value(sid);
+    if (socket) {
+        // A session past its pong deadline is gone, even if its timer has not fired yet.
+        socket->expireIfPongOverdue();
+        socket = m_sessions.value(sid);
+    }
     if (!socket) {
         sendEngineError(responder, 400, UnknownSid, QStringLiteral("Session ID unknown"));
         return;
@@ -183,11 +188,12 @@ bool EngineServer::handleUpgrade(const net::HttpRequest &request, QTcpSocket *so
     if (sid.isEmpty()) {
         if (m_sessions.size() >= m_options.maxSessions)
             return false;
-    } else {
-        EngineSocket *session = m_sessions.value(sid);
-        if (!session || !session->canUpgrade())
-            return false;
+    } else if (!m_sessions.contains(sid)) {
+        return false; // unknown sid: HTTP 400
     }
+    // A known sid that cannot upgrade (already upgraded, or another probe under way) still gets its
+    // WebSocket handshake and is then closed (onNewWebSocket → beginUpgrade), as the reference server does:
+    // the client sees a close, not an error, and the session's own transport is not disturbed.
     m_webSocketServer->handleConnection(socket);
     return true;
 }

@@ -36,6 +36,10 @@ EngineSocket::EngineSocket(const QString &id, const QUrlQuery &query, const QHos
 {
     m_pingTimer.setSingleShot(true);
     m_pongTimer.setSingleShot(true);
+    // Clients (and the official protocol suites) hold us to pingInterval and pingTimeout to the
+    // millisecond; a coarse timer may fire 5 % early or late.
+    m_pingTimer.setTimerType(Qt::PreciseTimer);
+    m_pongTimer.setTimerType(Qt::PreciseTimer);
     m_upgradeTimer.setSingleShot(true);
     m_lingerTimer.setSingleShot(true);
     connect(&m_pingTimer, &QTimer::timeout, this, &EngineSocket::sendPing);
@@ -81,14 +85,14 @@ void EngineSocket::startWithWebSocket(WebSocketTransport *transport)
     wireActiveWebSocket();
     m_state = State::Open;
     transport->send(EnginePacket::control(EnginePacketType::Open, openPayload(false)));
-    m_pingTimer.start(m_options.pingIntervalMs);
+    schedulePing();
 }
 
 void EngineSocket::startWithPolling()
 {
     m_transport = Transport::Polling;
     m_state = State::Open;
-    m_pingTimer.start(m_options.pingIntervalMs);
+    schedulePing();
 }
 
 void EngineSocket::sendText(const QByteArray &utf8)
@@ -248,7 +252,7 @@ void EngineSocket::handlePacket(const EnginePacket &packet)
     case EnginePacketType::Pong:
         if (m_pongTimer.isActive()) {
             m_pongTimer.stop();
-            m_pingTimer.start(m_options.pingIntervalMs);
+            schedulePing();
         }
         return;
     case EnginePacketType::Message:
@@ -270,6 +274,12 @@ void EngineSocket::handlePacket(const EnginePacket &packet)
         closeWith(QStringLiteral("parse error"), CloseOrigin::Server);
         return;
     }
+}
+
+void EngineSocket::expireIfPongOverdue()
+{
+    if (m_state == State::Open && m_pongTimer.isActive() && m_pongDeadline.hasExpired())
+        closeWith(QStringLiteral("ping timeout"), CloseOrigin::Server);
 }
 
 bool EngineSocket::canUpgrade() const
@@ -352,11 +362,19 @@ void EngineSocket::wireActiveWebSocket()
             [this] { closeWith(QStringLiteral("transport close"), CloseOrigin::Client); });
 }
 
+void EngineSocket::schedulePing()
+{
+    m_pingDue = QDeadlineTimer(m_options.pingIntervalMs, Qt::PreciseTimer);
+    m_pingTimer.start(m_options.pingIntervalMs);
+}
+
 void EngineSocket::sendPing()
 {
     if (m_state != State::Open)
         return;
-    m_pongTimer.start(m_options.pingTimeoutMs);
+    // pingTimeout counts from when the ping was due, so a late timer does not extend the session.
+    m_pongDeadline = m_pingDue + m_options.pingTimeoutMs;
+    m_pongTimer.start(int(std::max<qint64>(0, m_pongDeadline.remainingTime())));
     enqueue(EnginePacket::control(EnginePacketType::Ping));
 }
 

@@ -6,6 +6,7 @@
 #include "relay/EngineOptions.h"
 #include "relay/EnginePacket.h"
 
+#include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -58,6 +59,9 @@ public:
     void handleDataRequest(const QByteArray &body, net::HttpResponder *responder);
     // A WebSocket with this sid may probe for an upgrade.
     bool canUpgrade() const;
+    // Closes the session ("ping timeout") when its pong deadline has passed but the timer has not fired yet
+    // (a busy event loop): a request that arrives after the deadline must find the session closed.
+    void expireIfPongOverdue();
     void beginUpgrade(WebSocketTransport *probe);
 
 Q_SIGNALS:
@@ -94,6 +98,7 @@ private:
     void completeUpgrade();
     void abortUpgrade();
     void wireActiveWebSocket();
+    void schedulePing();
     void sendPing();
     void closeWith(const QString &reason, CloseOrigin origin);
     void finish();
@@ -116,6 +121,10 @@ private:
     QPointer<WebSocketTransport> m_probe;
     bool m_probeAnswered = false;
 
+    // The heartbeat runs on deadlines of the schedule, not on when a timer happened to fire: the ping is
+    // due pingInterval after the handshake or the last pong, and the pong pingTimeout after that.
+    QDeadlineTimer m_pingDue;
+    QDeadlineTimer m_pongDeadline;
     QTimer m_pingTimer;
     QTimer m_pongTimer;
     QTimer m_upgradeTimer;

@@ -19,6 +19,8 @@ SocketConnection::SocketConnection(EngineSocket *engine, SocketServer *server)
     connect(engine, &EngineSocket::binaryReceived, this, &SocketConnection::onBinary);
     connect(engine, &EngineSocket::closed, this, &SocketConnection::onEngineClosed);
     m_connectTimer.setSingleShot(true);
+    // Not a coarse timer (which may fire 5 % early): a client has the whole connectTimeout to join.
+    m_connectTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_connectTimer, &QTimer::timeout, this, &SocketConnection::onConnectTimeout);
     m_connectTimer.start(server->options().connectTimeoutMs);
 }

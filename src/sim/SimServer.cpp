@@ -1,6 +1,7 @@
 #include "SimServer.h"
 
 #include "RandomIds.h"
+#include "RunInputParts.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -307,12 +308,14 @@ void SimServer::startRun(const net::HttpRequest &request, Responder *responder)
     const QJsonObject body = document.object();
 
     RunInput input;
-    const QJsonValue inputValue = body.value(QStringLiteral("input"));
-    if (!inputValue.isString() || inputValue.toString().trimmed().isEmpty()) {
-        invalid(QStringLiteral("Missing 'input': a non-empty string is required"), QStringLiteral("input"));
+    // A string, or messages whose content may be OpenAI-style parts (images as data URLs), as the server reads it.
+    const RunInputParts parts = RunInputParts::parse(body.value(QStringLiteral("input")));
+    if (!parts.error.isEmpty()) {
+        sendError(responder, 400, parts.error, QStringLiteral("invalid_request_error"),
+                  parts.code.isEmpty() ? QJsonValue::Null : QJsonValue(parts.code), QStringLiteral("input"));
         return;
     }
-    input.input = inputValue.toString();
+    input.input = parts.text;
     if (!readOptionalString(body, QStringLiteral("session_id"), &input.sessionId) ||
         input.sessionId.size() > kMaxIdLength ||
         (!input.sessionId.isEmpty() && !isValidId(input.sessionId))) {
@@ -349,6 +352,10 @@ void SimServer::startRun(const net::HttpRequest &request, Responder *responder)
                                    : QJsonDocument(QJsonArray{content}).toJson(QJsonDocument::Compact).size();
             ++input.historyCount;
         }
+    }
+    if (input.historyCount == 0 && parts.historyCount > 0) { // earlier messages of a list input
+        input.historyCount = parts.historyCount;
+        input.historyChars = parts.historyChars;
     }
     if (request.header("x-hermes-session-key").size() > kMaxIdLength) {
         invalid(QStringLiteral("X-Hermes-Session-Key must be at most %1 characters").arg(kMaxIdLength),

@@ -38,13 +38,18 @@ depends=$(field Depends)
 echo "Depends: $depends"
 required=(libqt6core6 libqt6network6 libqt6sql6 libqt6websockets6 libqt6keychain1 libqt6sql6-sqlite libyaml-cpp)
 if [ "$gui" = ON ]; then
-  required+=(libqt6gui6 libqt6qml6 libqt6quick6 libqt6quickcontrols2-6 libmd4c0 libqt6svg6 qt6-qpa-plugins
-             qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-dialogs
-             qml6-module-qt-labs-settings)
+  # libqt6svg6 holds the SVG plugin up to Debian 12; qt6-svg-plugins after.
+  required+=(libqt6gui6 libqt6qml6 libqt6quick6 libqt6quickcontrols2-6 libmd4c0 '(libqt6svg6|qt6-svg-plugins)'
+             qt6-qpa-plugins qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+             qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qt-labs-settings)
+  recommends=$(field Recommends)
+  echo "Recommends: $recommends"
+  printf '%s\n' "$recommends" | tr ',|' '\n\n' | sed 's/^ *//' | grep -qE '^fonts-noto-cjk( |$)' ||
+    fail "Recommends lacks fonts-noto-cjk (Chinese shows as boxes without it)"
 fi
 for package in "${required[@]}"; do
-  # A whole name in the comma-separated list, optionally followed by a version constraint.
-  printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//' | grep -qE "^${package}[^ ,]*( \(|$)" ||
+  # A whole name in the comma-separated list (or one of its alternatives), optionally with a version constraint.
+  printf '%s\n' "$depends" | tr ',|' '\n\n' | sed 's/^ *//' | grep -qE "^${package}[^ ,]*( \(|$)" ||
     fail "Depends lacks $package"
 done
 

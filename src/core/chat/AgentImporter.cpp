@@ -117,6 +117,7 @@ void AgentImporter::listSessions(const QString &profile, int limit, QObject *con
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(ListTimeoutMs);
     QNetworkReply *reply = m_nam.get(request);
+    hermes::HermesClient::applyTlsTrust(reply, endpoint.trustedCertificates);
     connect(reply, &QNetworkReply::readyRead, reply, [reply]() {
         if (reply->bytesAvailable() > MaxListBytes) {
             reply->setProperty("caduceusTooLarge", true);

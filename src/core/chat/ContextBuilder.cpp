@@ -55,6 +55,13 @@ ContextBuilder::Entry ContextBuilder::entryOf(const MessageRecord &m)
     e.output = m.role == QLatin1String("assistant") || m.role == QLatin1String("tool");
     if (e.input || e.output || !e.item.isEmpty())
         e.tokens = TokenEstimator::estimateMessage(m);
+    const HistoryOptions cut;
+    if (m.role == QLatin1String("tool") && !e.item.isEmpty() &&
+        m.content.size() > qsizetype(cut.toolHeadChars) + cut.toolTailChars) {
+        // The agent gets the head and tail only: count those, not the whole stored output.
+        e.tokens = TokenEstimator::estimate(e.item.value(QLatin1String("content")).toString()) +
+                   TokenEstimator::MessageOverhead;
+    }
     return e;
 }
 
@@ -166,7 +173,14 @@ qint64 ContextBuilder::boundaryId() const
 
 const QJsonObject &ContextBuilder::itemAt(int index) const
 {
-    return m_entries[m_itemPositions[index - m_skippedItems]].item;
+    return entryOfItem(index).item;
+}
+
+int ContextBuilder::rowTokens(qint64 messageId) const
+{
+    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), messageId,
+                                     [](const Entry &e, qint64 id) { return e.id < id; });
+    return it != m_entries.cend() && it->id == messageId ? it->tokens : 0;
 }
 
 QJsonArray ContextBuilder::history(qint64 beforeMessageId)
@@ -194,18 +208,71 @@ QJsonArray ContextBuilder::contextHistory(qint64 beforeMessageId)
     return out;
 }
 
-ContextBuilder::Window ContextBuilder::window(qint64 beforeMessageId)
+ContextBuilder::ItemRange ContextBuilder::contextItems(qint64 beforeMessageId, qint64 maxTokens)
 {
     refresh();
-    if (prefixSkipped(beforeMessageId))
+    if (!m_snapshot || prefixSkipped(beforeMessageId))
+        loadPrefix();
+    ItemRange range;
+    const int count = itemsBefore(beforeMessageId);
+    int from = 0;
+    if (m_snapshot) {
+        range.items.append(summaryItem(m_snapshot->summary));
+        range.tokens.append(summaryTokens(m_snapshot->summary));
+        from = std::min(summarisedItems(), count);
+    }
+    if (maxTokens >= 0) {
+        int first = count;
+        for (qint64 tokens = 0; first > from && tokens <= maxTokens;)
+            tokens += entryOfItem(--first).tokens;
+        range.olderLeftOut = first - from;
+        from = first;
+    }
+    for (int i = from; i < count; ++i) {
+        const Entry &e = entryOfItem(i);
+        range.items.append(e.item);
+        range.tokens.append(e.tokens);
+        range.lastMessageId = e.id;
+    }
+    return range;
+}
+
+ContextBuilder::Window ContextBuilder::window(qint64 beforeMessageId, int verbatimTail)
+{
+    refresh();
+    if (!m_snapshot || prefixSkipped(beforeMessageId))
         loadPrefix();
     Window w;
     w.totalItems = itemsBefore(beforeMessageId);
     w.hasSnapshot = m_snapshot.has_value();
     w.summarisedItems = std::min(summarisedItems(), w.totalItems);
     w.itemsSinceSnapshot = w.totalItems - w.summarisedItems;
-    w.contextTokens = usage().total();
+    w.verbatimItems = std::clamp(verbatimTail, 0, w.itemsSinceSnapshot);
+    if (m_snapshot)
+        w.historyTokens = summaryTokens(m_snapshot->summary);
+    for (int i = w.summarisedItems; i < w.totalItems; ++i)
+        w.historyTokens += entryOfItem(i).tokens;
+    w.inputTokens = beforeMessageId > 0 ? rowTokens(beforeMessageId) : 0;
+    w.contextTokens = w.historyTokens + w.inputTokens;
     return w;
+}
+
+int ContextBuilder::tailItems(qint64 beforeMessageId, int maxItems, qint64 maxTokens)
+{
+    // On the rows window() just read: no second trip to the database.
+    if (prefixSkipped(beforeMessageId))
+        loadPrefix();
+    const int total = itemsBefore(beforeMessageId);
+    const int summarised = std::min(summarisedItems(), total);
+    int kept = 0;
+    qint64 tokens = 0;
+    for (int i = total - 1; i >= summarised && kept < maxItems; --i) {
+        tokens += entryOfItem(i).tokens;
+        if (kept > 0 && tokens > maxTokens)
+            break;
+        ++kept;
+    }
+    return kept;
 }
 
 ContextBuilder::ItemRange ContextBuilder::items(int from, int to)

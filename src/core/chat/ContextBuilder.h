@@ -11,6 +11,9 @@
 //
 // With a snapshot, what the agent gets is the summary as the first item (summaryItem) followed by every item
 // after the boundary; usage() then counts the summary as input plus the rows after the boundary (SPEC 5.3).
+// A row's estimate is that of what the agent is sent: a long tool output counts as its cut form (SPEC 5.1),
+// not as the megabytes stored (an assistant row's tool calls count too, though only its text is sent: the
+// estimate errs high there, the safe side). HistoryPreparation then fits what contextItems() returns to the window.
 // So a session with a snapshot is read from its boundary on: opening a compressed 15 000-message session
 // reads the few hundred rows after its summary. The rows before are read only when asked for (history(),
 // items() before the boundary).
@@ -42,7 +45,13 @@ public:
         int totalItems = 0;         // history items before that message (the full history)
         int summarisedItems = 0;    // of those, the ones the snapshot covers (0 without a snapshot)
         int itemsSinceSnapshot = 0; // totalItems - summarisedItems
-        qint64 contextTokens = 0;   // usage().total()
+        // The conversation as it would be sent without compressing or cutting: historyTokens + inputTokens.
+        qint64 contextTokens = 0;
+        qint64 historyTokens = 0; // the summary in use and the items after it
+        qint64 inputTokens = 0;   // the message `beforeMessageId` names (the new input), 0 when none
+        // Of itemsSinceSnapshot, the newest ones a verbatim tail would keep; window() sets it to
+        // min(itemsSinceSnapshot, verbatimTail), HistoryPreparation bounds it by tokens too (tailItems()).
+        int verbatimItems = 0;
         bool hasSnapshot = false;
     };
 
@@ -52,6 +61,7 @@ public:
         QJsonArray items;
         QList<int> tokens;
         qint64 lastMessageId = 0; // stored id of the last item of the range (0 when empty)
+        int olderLeftOut = 0;     // contextItems() with a token limit: older items not in the range
     };
 
     ContextBuilder(store::SessionStore *store, const QString &sessionId);
@@ -60,8 +70,17 @@ public:
     QJsonArray history(qint64 beforeMessageId = 0);
     // What the agent is sent: with a snapshot, the summary then the items after it; else history().
     QJsonArray contextHistory(qint64 beforeMessageId = 0);
-    Window window(qint64 beforeMessageId = 0);
+    // What contextHistory() returns with each item's estimate (the summary first, when there is one). With
+    // maxTokens >= 0, only the newest items that fit it together and the one before them (older ones could
+    // never be sent: HistoryPreparation::fit stops there), so that a long history is not copied for nothing.
+    ItemRange contextItems(qint64 beforeMessageId = 0, qint64 maxTokens = -1);
+    Window window(qint64 beforeMessageId = 0, int verbatimTail = 20);
     ItemRange items(int from, int to);
+    // How many of the newest items before `beforeMessageId` and after the snapshot a verbatim tail keeps: at
+    // most maxItems, and as many as fit maxTokens together, but never none when there is one (the newest
+    // item stays even when larger than maxTokens: it is cut to fit when sent rather than summarised away).
+    // Counted on the rows read so far: call it after window() for the same message.
+    int tailItems(qint64 beforeMessageId, int maxItems, qint64 maxTokens);
     Usage usage();
 
     std::optional<store::CompressionSnapshot> snapshot();
@@ -99,6 +118,9 @@ private:
     }
     // Number of items whose stored id is below `beforeMessageId` (0 = all).
     int itemsBefore(qint64 beforeMessageId) const;
+    const Entry &entryOfItem(int index) const { return m_entries[m_itemPositions[index - m_skippedItems]]; }
+    // The estimate of the stored row with that id (0 when it was not read).
+    int rowTokens(qint64 messageId) const;
     // Number of items the snapshot covers, and the stored id at its boundary.
     int summarisedItems() const;
     qint64 boundaryId() const;

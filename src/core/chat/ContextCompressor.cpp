@@ -102,7 +102,7 @@ QString ContextCompressor::handOffPrompt(bool incremental, int budgetTokens, con
 QList<QJsonArray> ContextCompressor::chunks(const QJsonArray &items, const QList<int> &tokens,
                                             qint64 chunkTokens)
 {
-    chunkTokens = qMax<qint64>(chunkTokens, 1000);
+    chunkTokens = qMax<qint64>(chunkTokens, HistoryBuilder::MinCutTokens + TokenEstimator::MessageOverhead);
     QList<QJsonArray> out;
     QJsonArray current;
     qint64 currentTokens = 0;
@@ -113,11 +113,11 @@ QList<QJsonArray> ContextCompressor::chunks(const QJsonArray &items, const QList
                           ? tokens.at(i)
                           : TokenEstimator::estimate(content) + TokenEstimator::MessageOverhead;
         if (cost > chunkTokens) {
-            // Keep the start and the end of an oversized item, in proportion to what fits.
-            const qint64 keep = qMax<qint64>(200, content.size() * chunkTokens / cost * 9 / 10);
-            item.insert(QStringLiteral("content"),
-                        HistoryBuilder::cutMiddle(content, int(keep * 2 / 3), int(keep / 3)));
-            cost = chunkTokens;
+            // Keep the start and the end of an oversized item, as much as fits one run.
+            const QString cut =
+                HistoryBuilder::cutToTokens(content, chunkTokens - TokenEstimator::MessageOverhead);
+            item.insert(QStringLiteral("content"), cut);
+            cost = TokenEstimator::estimate(cut) + TokenEstimator::MessageOverhead;
         }
         if (!current.isEmpty() && currentTokens + cost > chunkTokens) {
             out.append(current);
@@ -132,20 +132,39 @@ QList<QJsonArray> ContextCompressor::chunks(const QJsonArray &items, const QList
     return out;
 }
 
-QString ContextCompressor::boundSummary(const QString &summary, int budgetTokens)
+QString ContextCompressor::boundSummary(const QString &summary, qint64 limitTokens)
 {
-    const int limit = qMax(200, budgetTokens * 2);
-    const int estimate = TokenEstimator::estimate(summary);
-    if (estimate <= limit)
-        return summary;
-    const qsizetype keep = summary.size() * limit / estimate;
-    return HistoryBuilder::cutMiddle(summary, int(keep * 3 / 4), int(keep / 4));
+    return HistoryBuilder::cutToTokens(summary, limitTokens);
+}
+
+namespace {
+
+const QString EarlierNoteHeader = QStringLiteral("[Earlier hand-off note]\n\n");
+
+} // namespace
+
+ContextCompressor::RunShape ContextCompressor::runShape(const Request &request)
+{
+    const int asked = request.summaryTokens > 0 ? request.summaryTokens : request.options.summaryBudgetTokens;
+    // The longer (incremental) prompt, sent as the run's input.
+    const qint64 prompt =
+        TokenEstimator::estimate(handOffPrompt(true, asked, request.options.extraGuidance)) +
+        TokenEstimator::MessageOverhead;
+    const qint64 noteOverhead = TokenEstimator::estimate(EarlierNoteHeader) + TokenEstimator::MessageOverhead;
+    const qint64 room = qMax<qint64>(0, request.runBudgetTokens - prompt);
+    RunShape shape;
+    // Room for the earlier note when the summary so far is carried into a next run, the rest for items;
+    // in a small window the items keep at least a quarter of the room and the note gets what is left.
+    shape.chunkTokens = qMax(room / 4, room - noteOverhead - request.summaryLimitTokens);
+    shape.earlierNoteTokens = qMax<qint64>(0, room - shape.chunkTokens - noteOverhead);
+    return shape;
 }
 
 void ContextCompressor::start(const Request &request)
 {
     m_request = request;
-    m_chunks = chunks(request.items, request.itemTokens, request.chunkTokens);
+    m_shape = runShape(request);
+    m_chunks = chunks(request.items, request.itemTokens, m_shape.chunkTokens);
     m_chunkIndex = 0;
     m_summary = request.previousSummary;
     m_result = {};
@@ -166,19 +185,24 @@ void ContextCompressor::startChunk()
         fail(QStringLiteral("no agent is configured for profile \"%1\"").arg(m_request.profile));
         return;
     }
-    const bool incremental = !m_summary.isEmpty();
+    const QString earlierNote = HistoryBuilder::cutToTokens(m_summary, m_shape.earlierNoteTokens);
+    const bool incremental = !earlierNote.isEmpty();
+    if (!m_summary.isEmpty() && !incremental)
+        qCWarning(lcSession) << m_request.sessionId
+                             << "the earlier summary does not fit a summary run in this context window; "
+                                "summarising without it";
     hermes::HermesClient::StartRun run;
-    run.input =
-        handOffPrompt(incremental, m_request.options.summaryBudgetTokens, m_request.options.extraGuidance);
+    const int asked =
+        m_request.summaryTokens > 0 ? m_request.summaryTokens : m_request.options.summaryBudgetTokens;
+    run.input = handOffPrompt(incremental, asked, m_request.options.extraGuidance);
     run.instructions = instructions();
     run.model = m_request.model;
     m_agentSessionId = newAgentSessionId();
     run.agentSessionId = m_agentSessionId;
     QJsonArray history;
     if (incremental) {
-        history.append(QJsonObject{
-            {QStringLiteral("role"), QStringLiteral("user")},
-            {QStringLiteral("content"), QStringLiteral("[Earlier hand-off note]\n\n") + m_summary}});
+        history.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                   {QStringLiteral("content"), EarlierNoteHeader + earlierNote}});
     }
     for (const QJsonValue &item : std::as_const(m_chunks[m_chunkIndex]))
         history.append(item);
@@ -253,7 +277,11 @@ void ContextCompressor::onTerminal(const RunEvent &terminal)
         return;
     }
     endRun(QStringLiteral("completed"), usage, {});
-    m_summary = boundSummary(output, m_request.options.summaryBudgetTokens);
+    m_summary = boundSummary(output, m_request.summaryLimitTokens);
+    if (m_summary.isEmpty()) {
+        fail(QStringLiteral("a summary cannot fit a context window this small"));
+        return;
+    }
     if (++m_chunkIndex < m_chunks.size()) {
         startChunk();
         return;

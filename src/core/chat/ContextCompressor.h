@@ -6,8 +6,9 @@
 // recorded in the runs table, so its tokens appear in the usage report.
 //
 // Incremental: a previous summary goes first in the history and the prompt asks to merge it with what
-// followed. Items that would not fit one run (more than Request::chunkTokens) are folded in several runs,
-// each on top of the summary of the one before.
+// followed. A summary run is held to the same budget as any run (Request::runBudgetTokens): items that would
+// not fit one run are folded in several runs, each on top of the summary of the one before, an item alone
+// over the room is cut (head and tail kept), and the earlier note is cut when even it would not fit.
 #include "chat/CompressionOptions.h"
 
 #include <QJsonArray>
@@ -39,7 +40,12 @@ public:
         QString previousSummary; // empty for a first summary
         QJsonArray items;        // history items to fold in, oldest first
         QList<int> itemTokens;   // their estimates (same order; missing ones are estimated)
-        qint64 chunkTokens = 60'000;
+        // What one summary run may send (its hand-off prompt as input, the earlier note and the items as
+        // history), like any run: half the model's context (HistoryPreparation::Budget::conversation).
+        // The items are split into runs that fit it; an item alone over it is cut.
+        qint64 runBudgetTokens = 100'000;
+        int summaryTokens = 0;             // size asked of the summary (0: options.summaryBudgetTokens)
+        qint64 summaryLimitTokens = 8'000; // the summary is cut (head and tail kept) past this
         CompressionOptions options;
     };
 
@@ -67,8 +73,15 @@ public:
     static QString newAgentSessionId();
     // The items split into runs of at most chunkTokens each (an item alone over it is cut to fit).
     static QList<QJsonArray> chunks(const QJsonArray &items, const QList<int> &tokens, qint64 chunkTokens);
-    // A summary longer than twice the budget is cut to about that size, keeping its head and tail.
-    static QString boundSummary(const QString &summary, int budgetTokens);
+    // A summary over limitTokens is cut to fit it, keeping its head and tail (empty when nothing fits).
+    static QString boundSummary(const QString &summary, qint64 limitTokens);
+    // How many tokens of items one summary run can carry, and the room left for the earlier note in it.
+    struct RunShape
+    {
+        qint64 chunkTokens = 0;
+        qint64 earlierNoteTokens = 0;
+    };
+    static RunShape runShape(const Request &request);
 
 Q_SIGNALS:
     void finished(const caduceus::chat::ContextCompressor::Result &result);
@@ -85,6 +98,7 @@ private:
     store::SessionStore *m_store;
     Request m_request;
     QList<QJsonArray> m_chunks;
+    RunShape m_shape;
     int m_chunkIndex = 0;
     QString m_summary; // so far
     QString m_agentSessionId;

@@ -2,6 +2,7 @@
 
 #include "chat/ContentBlocks.h"
 #include "chat/ContentParser.h"
+#include "chat/TokenEstimator.h"
 
 #include <QStringList>
 
@@ -74,6 +75,36 @@ QString HistoryBuilder::cutMiddle(const QString &text, int head, int tail)
     const qsizetype omitted = tailStart - headEnd;
     return text.left(headEnd) + QStringLiteral("\n… [%1 characters omitted] …\n").arg(omitted) +
            text.mid(tailStart);
+}
+
+QString HistoryBuilder::cutToTokens(const QString &text, qint64 maxTokens)
+{
+    const int estimate = TokenEstimator::estimate(text);
+    if (estimate <= maxTokens)
+        return text;
+    if (maxTokens < MinCutTokens)
+        return {};
+    // Start from the share of characters the budget is of the estimate, then shrink until the estimate of
+    // the result (note included) fits: the estimator is not linear in characters (words cut in two, the
+    // note).
+    qsizetype keep = qsizetype(double(text.size()) * double(maxTokens) / double(estimate));
+    for (int attempt = 0; attempt < 64 && keep > 0; ++attempt) {
+        qsizetype headEnd = keep * 2 / 3;
+        if (headEnd > 0 && QChar::isHighSurrogate(text.at(headEnd - 1).unicode()))
+            --headEnd;
+        qsizetype tailStart = text.size() - (keep - keep * 2 / 3);
+        if (tailStart < text.size() && QChar::isLowSurrogate(text.at(tailStart).unicode()))
+            ++tailStart;
+        const QString cut =
+            text.left(headEnd) +
+            QStringLiteral("\n[… %1 characters cut to fit the context window …]\n").arg(tailStart - headEnd) +
+            text.mid(tailStart);
+        if (TokenEstimator::estimate(cut) <= maxTokens)
+            return cut;
+        keep = keep * 7 / 8;
+    }
+    const QString note = QStringLiteral("[… %1 characters cut to fit the context window …]").arg(text.size());
+    return TokenEstimator::estimate(note) <= maxTokens ? note : QString();
 }
 
 QJsonObject HistoryBuilder::toHistoryItem(const store::MessageRecord &m, const HistoryOptions &o)

@@ -41,6 +41,13 @@ public:
     // "head\n… [N characters omitted] …\ntail" when text is longer than head + tail; else text unchanged.
     // Never cuts through a surrogate pair.
     static QString cutMiddle(const QString &text, int head, int tail);
+
+    // text when its estimate (TokenEstimator::estimate) is at most maxTokens; else its head (two thirds) and
+    // tail (one third) around "[… N characters cut to fit the context window …]", as long as fits maxTokens.
+    // Empty when maxTokens cannot even hold that note with a few words either side.
+    static QString cutToTokens(const QString &text, qint64 maxTokens);
+    // The smallest budget cutToTokens() answers with text rather than nothing.
+    static constexpr int MinCutTokens = 32;
 };
 
 } // namespace caduceus::chat

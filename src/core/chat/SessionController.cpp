@@ -1,5 +1,6 @@
 #include "chat/SessionController.h"
 
+#include "chat/AgentInput.h"
 #include "chat/ContentBlocks.h"
 #include "chat/ContentParser.h"
 #include "chat/ContextLengths.h"
@@ -134,6 +135,11 @@ bool SessionController::isUnloadable() const
 {
     return m_state == State::Idle && !m_run && m_queue.isEmpty() && m_pendingApprovals.isEmpty() && m_dirty.isEmpty()
         && !m_persistTimer.isActive() && !m_graceTimer.isActive();
+}
+
+bool SessionController::isEndingTurn() const
+{
+    return m_run && m_run->ending;
 }
 
 QString SessionController::runId() const
@@ -410,24 +416,27 @@ QJsonObject SessionController::resumePayload() const
             m.role == QLatin1String("system"))
             messages.append(messageToJson(m));
     }
+    // One moment: a run whose end is being written is finished (its text is final, nothing of it follows
+    // for this client: see ChatRunNamespace), not "working" with the final text and an end still to come.
+    const bool working = isWorking() && !isEndingTurn();
     QJsonArray events;
-    if (isWorking()) {
+    if (working) {
         for (const auto &[name, data] : m_replay)
             events.append(QJsonObject{{QStringLiteral("event"), name}, {QStringLiteral("data"), data}});
     }
     QJsonObject payload{{QStringLiteral("session_id"), m_sessionId},
                         {QStringLiteral("messages"), messages},
-                        {QStringLiteral("isWorking"), isWorking()},
-                        {QStringLiteral("isAborting"), isAborting()},
+                        {QStringLiteral("isWorking"), working},
+                        {QStringLiteral("isAborting"), working && isAborting()},
                         {QStringLiteral("events"), events},
                         {QStringLiteral("inputTokens"), m_inputTokens},
                         {QStringLiteral("outputTokens"), m_outputTokens},
                         {QStringLiteral("queueLength"), queueLength()},
                         {QStringLiteral("queue"), queueJson()},
                         {QStringLiteral("hasMore"), m_hasOlder}};
-    if (m_run && !m_run->runId.isEmpty())
+    if (working && !m_run->runId.isEmpty())
         payload.insert(QStringLiteral("run_id"), m_run->runId);
-    if (!m_pendingApprovals.isEmpty())
+    if (working && !m_pendingApprovals.isEmpty())
         payload.insert(QStringLiteral("pendingApprovals"), m_pendingApprovals);
     return payload;
 }
@@ -625,7 +634,17 @@ void SessionController::startRun(const store::QueueItem &item, const MessageReco
     }
 
     hermes::HermesClient::StartRun request;
-    request.input = ContentBlocks::flattenForAgent(item.input);
+    // Attachments as paths for an agent on this computer, their contents for one elsewhere (AgentInput).
+    const AgentInput agentInput = AgentInput::build(item.input, m_run->client->endpoint().readsLocalFiles());
+    if (!agentInput.ok()) {
+        finishRun(RunEvent::make(EventName::RunFailed, QJsonObject{{QStringLiteral("error"), agentInput.error}}));
+        return;
+    }
+    for (const QString &note : agentInput.notes)
+        qCInfo(lcSession) << m_sessionId << note;
+    request.input = agentInput.isParts() ? ContentBlocks::flattenForAgent(item.input) : agentInput.text;
+    if (agentInput.isParts())
+        request.inputMessages = agentInput.wireValue().toArray();
     request.agentSessionId = m_run->agentSessionId;
     request.model = item.model;
     request.instructions = buildInstructions(item.instructions);

@@ -49,6 +49,9 @@ public:
     State state() const { return m_state; }
     bool isWorking() const { return m_state != State::Idle; }
     bool isAborting() const { return m_state == State::Aborting; }
+    // The run has ended and its end is being written (transcript sync) before its terminal event goes out:
+    // to a newcomer the run is finished (resumePayload says so), though isWorking() is still true.
+    bool isEndingTurn() const;
     QString runId() const;
     int queueLength() const { return int(m_queue.size()); }
     QList<store::QueueItem> queuedItems() const { return m_queue; }

@@ -1,5 +1,7 @@
 #pragma once
+#include <QHostAddress>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace caduceus::hermes {
@@ -15,6 +17,21 @@ struct AgentEndpoint
     QString stateDbPath; // the profile's state.db for transcript sync fallback (may be empty)
     qint64 contextLength = 0;
     QString defaultModel;
+    // SHA-256 fingerprints of TLS certificates the user trusted for this agent's URL (TlsTrust).
+    QStringList trustedCertificates;
+    // The agent cannot open this computer's files although its address is a loopback one (an SSH tunnel to
+    // another machine): attachments are sent inline as for any remote agent (chat::AgentInput).
+    bool inlineAttachments = false;
+
+    // Whether an attachment's local path means something to the agent: it runs on this computer.
+    bool readsLocalFiles() const
+    {
+        if (inlineAttachments)
+            return false;
+        const QString host = baseUrl.host().toLower();
+        return host == QLatin1String("localhost") || host.endsWith(QLatin1String(".localhost")) ||
+               QHostAddress(host).isLoopback();
+    }
 
     bool isValid() const { return baseUrl.isValid() && !baseUrl.host().isEmpty(); }
 };

@@ -16,6 +16,9 @@ struct ApiResult
     QString message;        // readable error text, empty on success
     QString code;           // the OpenAI envelope's error.code / type
     int retryAfterSeconds = -1;
+    // A TLS certificate was refused: its SHA-256 fingerprint and the host that sent it (`message` says why).
+    QString untrustedCertificate;
+    QString untrustedHost;
 
     bool ok() const { return error == Error::None; }
 };

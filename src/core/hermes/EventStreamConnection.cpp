@@ -1,5 +1,7 @@
 #include "hermes/EventStreamConnection.h"
 
+#include "hermes/TlsTrust.h"
+
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -106,6 +108,7 @@ void EventStreamConnection::connectSocket()
     m_status = 0;
     m_headers.clear();
     m_errorBody.clear();
+    m_tlsRefusal.clear();
     m_socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
     m_socket->setProxy(m_request.proxy);
     m_socket->setReadBufferSize(SocketReadBuffer);
@@ -115,6 +118,18 @@ void EventStreamConnection::connectSocket()
     if (tls) {
         auto *ssl = static_cast<QSslSocket *>(m_socket);
         connect(ssl, &QSslSocket::encrypted, this, &EventStreamConnection::sendRequest);
+        // The same trust rules as HermesClient: only the errors of a certificate trusted for this agent
+        // are ignored; anything else ends the connection with the host, the reason and the fingerprint.
+        connect(ssl, &QSslSocket::sslErrors, this, [this, ssl](const QList<QSslError> &errors) {
+            const TlsTrust::Decision decision =
+                TlsTrust::decide(m_url.host(), ssl->peerCertificate(), errors, m_request.trustedCertificates);
+            if (decision.accepted) {
+                ssl->ignoreSslErrors(decision.ignore);
+                return;
+            }
+            m_tlsRefusal = decision.refusal;
+            m_untrustedCertificate = decision.fingerprint;
+        });
         ssl->connectToHostEncrypted(m_url.host(), quint16(m_url.port(443)));
     } else {
         connect(m_socket, &QTcpSocket::connected, this, &EventStreamConnection::sendRequest);
@@ -362,7 +377,7 @@ void EventStreamConnection::onSocketError()
             onDisconnected();
         return; // disconnected() follows
     }
-    fail(m_socket->errorString());
+    fail(m_tlsRefusal.isEmpty() ? m_socket->errorString() : m_tlsRefusal);
 }
 
 void EventStreamConnection::fail(const QString &error)

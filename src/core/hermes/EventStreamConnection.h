@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QPair>
 #include <QPointer>
+#include <QStringList>
 #include <QUrl>
 
 class QTcpSocket;
@@ -30,6 +31,8 @@ public:
         QList<QPair<QByteArray, QByteArray>> headers; // sent as given (Host and Connection are added)
         QNetworkProxy proxy;                          // DefaultProxy: the application's proxy settings
         int maxRedirects = 10;
+        // https: besides the system's CAs, these SHA-256 fingerprints are trusted (TlsTrust, as HermesClient).
+        QStringList trustedCertificates;
     };
 
     explicit EventStreamConnection(Request request, QObject *parent = nullptr);
@@ -49,6 +52,8 @@ public:
     const QByteArray &errorBody() const { return m_errorBody; }
     // Why the connection ended early; empty after a complete answer.
     const QString &errorString() const { return m_error; }
+    // When the connection ended because a TLS certificate was refused: its SHA-256 fingerprint.
+    const QString &untrustedCertificate() const { return m_untrustedCertificate; }
 
 Q_SIGNALS:
     // Body bytes of a 2xx answer, in order, as they arrive (chunked framing removed).
@@ -110,6 +115,8 @@ private:
     ChunkState m_chunkState = ChunkState::Size;
     QByteArray m_errorBody;
     QString m_error;
+    QString m_untrustedCertificate;
+    QString m_tlsRefusal; // set by the sslErrors handler, reported instead of the socket's generic error
 };
 
 } // namespace caduceus::hermes

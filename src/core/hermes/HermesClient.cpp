@@ -1,6 +1,7 @@
 #include "hermes/HermesClient.h"
 
 #include "hermes/EventStreamConnection.h"
+#include "hermes/TlsTrust.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -8,6 +9,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QUuid>
@@ -67,6 +69,20 @@ QNetworkRequest HermesClient::makeRequest(const QString &path, int timeoutMs) co
     return request;
 }
 
+void HermesClient::applyTlsTrust(QNetworkReply *reply, const QStringList &trustedCertificates)
+{
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply, trustedCertificates](const QList<QSslError> &errors) {
+        const QSslCertificate peer = reply->sslConfiguration().peerCertificate();
+        const TlsTrust::Decision decision = TlsTrust::decide(reply->url().host(), peer, errors, trustedCertificates);
+        if (decision.accepted) {
+            reply->ignoreSslErrors(decision.ignore);
+            return;
+        }
+        reply->setProperty("caduceusTlsRefusal", decision.refusal);
+        reply->setProperty("caduceusTlsFingerprint", decision.fingerprint);
+    });
+}
+
 ApiResult HermesClient::resultFromReply(QNetworkReply *reply, const QByteArray &body, const QUrl &baseUrl)
 {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -77,7 +93,12 @@ ApiResult HermesClient::resultFromReply(QNetworkReply *reply, const QByteArray &
     r.error = err == QNetworkReply::TimeoutError || err == QNetworkReply::OperationCanceledError
                   ? ApiResult::Error::Timeout
                   : ApiResult::Error::Network;
-    if (reply->property("caduceusTooLarge").toBool()) {
+    const QString tlsRefusal = reply->property("caduceusTlsRefusal").toString();
+    if (!tlsRefusal.isEmpty()) {
+        r.message = QStringLiteral("Cannot reach the agent at %1: %2").arg(baseUrl.toDisplayString(), tlsRefusal);
+        r.untrustedCertificate = reply->property("caduceusTlsFingerprint").toString();
+        r.untrustedHost = reply->url().host();
+    } else if (reply->property("caduceusTooLarge").toBool()) {
         r.error = ApiResult::Error::BadResponse;
         r.message = QStringLiteral("The agent's answer was too large and was cut off.");
     } else if (r.error == ApiResult::Error::Timeout) {
@@ -184,6 +205,7 @@ void HermesClient::send(Call call, QObject *context, Callback callback)
             reply->abort();
         }
     });
+    applyTlsTrust(reply, m_endpoint.trustedCertificates);
     connect(reply, &QNetworkReply::finished, this, [this, reply, call, guard, callback, context]() mutable {
         reply->deleteLater();
         const QByteArray body = reply->property("caduceusTooLarge").toBool() ? QByteArray() : reply->readAll();
@@ -191,8 +213,8 @@ void HermesClient::send(Call call, QObject *context, Callback callback)
         noteReachability(result);
         const bool retryable = result.error == ApiResult::Error::RateLimited ||
                                result.error == ApiResult::Error::Unavailable ||
-                               (call.retryNetworkErrors && (result.error == ApiResult::Error::Network ||
-                                                            result.error == ApiResult::Error::Timeout));
+                               (call.retryNetworkErrors && result.untrustedHost.isEmpty() &&
+                                (result.error == ApiResult::Error::Network || result.error == ApiResult::Error::Timeout));
         if (retryable && call.attemptsLeft > 0 && !guard.isNull()) {
             int delaySeconds = result.retryAfterSeconds >= 0 ? result.retryAfterSeconds : 1;
             delaySeconds = qBound(0, delaySeconds, m_options.maxRetryAfterSeconds);
@@ -263,7 +285,10 @@ void HermesClient::startRun(const StartRun &request, QObject *context, Callback 
 void HermesClient::sendStartRun(const StartRun &request, QObject *context, Callback callback)
 {
     QJsonObject body;
-    body.insert(QStringLiteral("input"), request.input);
+    if (request.inputMessages.isEmpty())
+        body.insert(QStringLiteral("input"), request.input);
+    else
+        body.insert(QStringLiteral("input"), request.inputMessages); // attachments inline (chat::AgentInput)
     if (!request.agentSessionId.isEmpty())
         body.insert(QStringLiteral("session_id"), request.agentSessionId);
     if (!request.model.isEmpty())
@@ -358,6 +383,7 @@ EventStreamConnection *HermesClient::openEventStream(const QString &runId, QObje
     stream.headers.append({QByteArray("Accept"), QByteArray("text/event-stream")});
     stream.headers.append({QByteArray("Cache-Control"), QByteArray("no-cache")});
     stream.proxy = m_nam->proxy();
+    stream.trustedCertificates = m_endpoint.trustedCertificates;
     auto *connection = new EventStreamConnection(stream, parent);
     connection->open();
     return connection;

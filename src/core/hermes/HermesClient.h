@@ -29,6 +29,7 @@ public:
     struct StartRun
     {
         QString input;            // flattened text for the agent
+        QJsonArray inputMessages; // when not empty, sent as "input" instead: [{role:user, content:[parts]}]
         QString agentSessionId;   // eph_… id owned by Caduceus
         QString model;
         QString instructions;
@@ -71,6 +72,9 @@ public:
 
     static QString sanitizeSessionKey(const QString &key); // ≤256 chars, no CR/LF/NUL
     static QString newIdempotencyKey();
+    // TLS for a request to an agent made elsewhere (AgentImporter): the same trust rules as every call here,
+    // TlsTrust; resultFromReply then reports a refused certificate with its host and fingerprint.
+    static void applyTlsTrust(QNetworkReply *reply, const QStringList &trustedCertificates);
     // Turns a finished reply into a result (status, JSON body, readable error).
     static ApiResult resultFromReply(QNetworkReply *reply, const QByteArray &body, const QUrl &baseUrl);
     // The same for an answer that came: its HTTP status, body and Retry-After header.

@@ -1,5 +1,7 @@
 // Heartbeat: the server pings every pingInterval and closes a session whose pong does not come within
-// pingTimeout.
+// pingTimeout. The official engine.io-protocol suite probes these deadlines to the millisecond (issue 16),
+// so the cases marked "to the ms" do too, over several sessions opened a few ms apart: a timer that fires
+// early or late at any phase of the clock is caught.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -10,6 +12,7 @@ import {
   poll,
   post,
   sleep,
+  sleepUntil,
   startFixtureServer,
 } from "./helpers.js";
 
@@ -64,6 +67,51 @@ describe("Engine.IO heartbeat", () => {
     const response = await poll(server, ECHO, sid);
     assert.equal(response.status, 400);
     assert.deepEqual(JSON.parse(response.body), { code: 1, message: "Session ID unknown" });
+  });
+
+  it("pings a polling client no sooner than pingInterval after the handshake or the last pong (to the ms)", async () => {
+    const early = [];
+    const sessions = [];
+    for (let i = 0; i < 4; i++) {
+      sessions.push(
+        (async () => {
+          // The interval starts when the server handles the handshake or the pong: after we sent it.
+          const { sid, requestedAt } = await openPollingSession(server, ECHO);
+          let since = requestedAt;
+          for (let round = 0; round < 3; round++) {
+            const ping = await poll(server, ECHO, sid);
+            const elapsed = performance.now() - since;
+            assert.equal(ping.status, 200, `round ${round}: ${ping.body}`);
+            assert.equal(ping.body, "2");
+            if (elapsed < PING_INTERVAL - 1) early.push(`round ${round}: ping after ${elapsed.toFixed(1)} ms`);
+            since = performance.now();
+            const pong = await post(server, ECHO, sid, "3");
+            assert.equal(pong.status, 200, `round ${round}: ${pong.body}`);
+          }
+        })(),
+      );
+      await sleep(11);
+    }
+    await Promise.all(sessions);
+    assert.deepEqual(early, []);
+  });
+
+  it("has closed a silent polling session pingInterval + pingTimeout after the handshake (to the ms)", async () => {
+    // engine.io-protocol › heartbeat › HTTP long-polling › closes the session upon ping timeout.
+    const sessions = [];
+    for (let i = 0; i < 8; i++) {
+      sessions.push(
+        (async () => {
+          const { sid, openedAt } = await openPollingSession(server, ECHO);
+          await sleepUntil(openedAt, PING_INTERVAL + PING_TIMEOUT + 2);
+          const response = await poll(server, ECHO, sid);
+          return `${response.status} ${response.body}`;
+        })(),
+      );
+      await sleep(7);
+    }
+    const answers = await Promise.all(sessions);
+    assert.deepEqual(answers, new Array(8).fill('400 {"code":1,"message":"Session ID unknown"}'));
   });
 
   it("ends a waiting poll with a close packet on ping timeout", async () => {

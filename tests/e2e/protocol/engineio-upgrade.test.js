@@ -64,18 +64,40 @@ describe("Engine.IO upgrade", () => {
     socket.close();
   });
 
-  it("refuses a second WebSocket with the same sid after the upgrade", async () => {
-    const { sid } = await openPollingSession(server, ECHO);
-    const socket = probeSocket(sid);
-    await socket.opened();
-    socket.send("2probe");
-    await socket.next();
-    socket.send("5");
-    await sleep(50);
-    const second = probeSocket(sid);
-    await assert.rejects(second.opened());
-    await second.closed();
-    socket.close();
+  // Both official suites › upgrade › ignores WebSocket connection with same sid after upgrade (issue 16):
+  // the second WebSocket completes its handshake and is then closed (an HTTP 400 would be an error, not a
+  // close, to the client); the first one keeps working. Also while the upgrade is still under way.
+  for (const when of ["after the upgrade", "while the upgrade is under way"]) {
+    it(`opens then closes a second WebSocket with the same sid ${when}`, async () => {
+      const { sid } = await openPollingSession(server, ECHO);
+      const socket = probeSocket(sid);
+      await socket.opened();
+      socket.send("2probe");
+      if (when === "after the upgrade") {
+        assert.equal(await socket.next(), "3probe");
+        socket.send("5");
+        await sleep(50);
+      }
+      const second = probeSocket(sid);
+      await second.opened();
+      const { code } = await second.closed();
+      assert.equal(second.error, null);
+      assert.ok(code >= 1000 && code < 4000, `close code ${code}`);
+      if (when !== "after the upgrade") {
+        assert.equal(await socket.next(), "3probe");
+        socket.send("5");
+      }
+      socket.send("4still here");
+      assert.equal(await socket.nextAnswering(), "4still here");
+      socket.close();
+    });
+  }
+
+  it("refuses a WebSocket with an unknown sid with HTTP 400", async () => {
+    const socket = probeSocket("no-such-session");
+    await assert.rejects(socket.opened());
+    await socket.closed();
+    assert.match(String(socket.error?.message), /400/);
   });
 
   it("gives up a probe that sends something else, and the polling session goes on", async () => {

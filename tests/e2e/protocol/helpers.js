@@ -164,13 +164,27 @@ export function pollingUrl(server, path, sid) {
   return `${server.http}${path}?EIO=4&transport=polling${sid ? `&sid=${sid}` : ""}`;
 }
 
-// Opens an Engine.IO long-polling session; returns its sid and handshake.
+// Opens an Engine.IO long-polling session; returns its sid and handshake, `requestedAt` and `openedAt`
+// (performance.now() when the handshake was sent and when its answer arrived: the server started its
+// heartbeat timers in between).
 export async function openPollingSession(server, path = "/socket.io/") {
+  const requestedAt = performance.now();
   const response = await fetch(pollingUrl(server, path));
+  const openedAt = performance.now();
   if (response.status !== 200) throw new Error(`handshake answered ${response.status}`);
   const text = await response.text();
   const handshake = JSON.parse(text.substring(1));
-  return { sid: handshake.sid, handshake, text };
+  return { sid: handshake.sid, handshake, text, requestedAt, openedAt };
+}
+
+// Resolves once at least `ms` milliseconds have passed since `since` (a performance.now() value). Node's
+// timers may fire a little early; this never does, so a test can probe a server deadline to the ms.
+export async function sleepUntil(since, ms) {
+  for (;;) {
+    const left = since + ms - performance.now();
+    if (left <= 0) return;
+    await sleep(Math.max(1, Math.ceil(left)));
+  }
 }
 
 export async function poll(server, path, sid) {

@@ -2,7 +2,15 @@
 // disconnects, the connect timeout and invalid packets.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { openEngineSocket, openSocketIo, sleep, startFixtureServer } from "./helpers.js";
+import {
+  openEngineSocket,
+  openPollingSession,
+  openSocketIo,
+  poll,
+  post,
+  sleep,
+  startFixtureServer,
+} from "./helpers.js";
 
 let server;
 before(async () => (server = await startFixtureServer()));
@@ -83,6 +91,47 @@ describe("Socket.IO connect", () => {
     await answering;
     const elapsed = at - started;
     assert.ok(elapsed >= 900 && elapsed <= 2000, `closed after ${elapsed} ms`);
+  });
+
+  // socket.io-protocol › Engine.IO › heartbeat › HTTP long-polling › should send ping/pong packets: three
+  // rounds take about 900 ms of the 1 000 ms connect timeout (connectTimeout of the reference set-up), so
+  // neither the pings nor the connect timeout may come early (issue 16). Two sessions a few ms apart. On a
+  // loaded machine the rounds may overrun the second: then the session must still have lived 1 s.
+  it("keeps a polling session through three ping/pong rounds and closes it no sooner than 1 s", async () => {
+    const CONNECT_TIMEOUT = 1000;
+    const sessions = [];
+    for (let i = 0; i < 2; i++) {
+      sessions.push(
+        (async () => {
+          const { sid, requestedAt } = await openPollingSession(server, "/socket.io/");
+          const answers = [];
+          const note = (kind, { status, body }) => {
+            answers.push({ seen: `${kind} ${status} ${body}`, after: performance.now() - requestedAt });
+            return status === 200 && body !== "1";
+          };
+          let open = true;
+          for (let round = 0; open && round < 3; round++) {
+            open = note("poll", await poll(server, "/socket.io/", sid));
+            if (open) open = note("post", await post(server, "/socket.io/", sid, "3"));
+          }
+          // No namespace joined: the connect timeout ends the session (a close packet for a waiting poll).
+          if (open) note("poll", await poll(server, "/socket.io/", sid));
+          return answers;
+        })(),
+      );
+      await sleep(13);
+    }
+    for (const answers of await Promise.all(sessions)) {
+      const lastOpen = answers.length - 1;
+      const expected = ["poll 200 2", "post 200 ok", "poll 200 2", "post 200 ok", "poll 200 2", "post 200 ok"];
+      assert.deepEqual(
+        answers.slice(0, lastOpen).map((a) => a.seen),
+        expected.slice(0, lastOpen),
+      );
+      const end = answers[lastOpen];
+      assert.match(end.seen, /^(poll 200 1|(poll|post) 400 \{"code":1,"message":"Session ID unknown"\})$/);
+      assert.ok(end.after >= CONNECT_TIMEOUT, `closed within ${end.after.toFixed(1)} ms of the handshake`);
+    }
   });
 
   it("closes the connection upon an invalid handshake", async () => {

@@ -276,6 +276,7 @@ private Q_SLOTS:
         w.summarisedItems = total - sinceSnapshot;
         w.hasSnapshot = total != sinceSnapshot;
         w.contextTokens = tokens;
+        w.verbatimItems = qMin(sinceSnapshot, 20); // the count bound; the token bound is HistoryPreparation's
         QCOMPARE(chat::HistoryPreparation::shouldCompress(w, 200'000, chat::CompressionOptions{}), expected);
         chat::CompressionOptions off;
         off.enabled = false;
