@@ -9,6 +9,11 @@ import Caduceus.App
 Item {
     id: root
 
+    // The title was double-clicked, or its rename button pressed.
+    signal renameRequested()
+    // The open chat is in the list (a new chat is not, until its first message): it can be renamed.
+    readonly property bool renamable: Backend.sessions.count > 0 && Backend.sessions.rowOf(Backend.currentSessionId) >= 0
+
     function focusComposer() {
         composer.inputItem.forceActiveFocus();
     }
@@ -46,7 +51,9 @@ Item {
                 spacing: Theme.spacingM
 
                 Label {
-                    Layout.fillWidth: true
+                    objectName: "chatTitle"
+                    Layout.fillWidth: !root.renamable
+                    Layout.minimumWidth: 0
                     text: Backend.currentTitle
                     elide: Text.ElideRight
                     font.pixelSize: Theme.fontSizeLarge
@@ -54,6 +61,23 @@ Item {
                     font.family: Theme.fontFamily
                     color: Theme.text
                     Accessible.role: Accessible.Heading
+                    MouseArea {
+                        anchors.fill: parent
+                        onDoubleClicked: if (root.renamable) root.renameRequested()
+                    }
+                }
+                IconButton {
+                    objectName: "renameChatButton"
+                    visible: root.renamable
+                    iconName: "edit"
+                    diameter: Math.round(24 * Theme.fontScale)
+                    iconSize: 14
+                    toolTipText: qsTr("Rename this chat (F2)")
+                    onClicked: root.renameRequested()
+                }
+                Item {
+                    visible: root.renamable
+                    Layout.fillWidth: true
                 }
                 ContextMeter {
                     objectName: "contextMeter"

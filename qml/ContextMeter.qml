@@ -82,8 +82,30 @@ Control {
         border.color: Theme.accent
     }
 
-    ToolTip.visible: hovered || visualFocus
-    ToolTip.delay: 400
-    ToolTip.text: qsTr("Context: %1 of %2 tokens (%3 %)").arg(Number(Math.round(used)).toLocaleString(Qt.locale(), "f", 0))
-                      .arg(Number(Math.round(limit)).toLocaleString(Qt.locale(), "f", 0)).arg(Math.round(ratio * 100))
+    // Its own tooltip, below the meter and right-aligned to it: the meter sits in the header at the window's
+    // top right, where the attached tooltip (centred, above) ran past the window's edge.
+    ToolTip {
+        id: tip
+        objectName: "contextToolTip"
+        parent: root
+        visible: root.hovered || root.visualFocus
+        delay: 400
+        margins: Theme.spacingS
+        x: root.width - width
+        y: root.height + Theme.spacingXS
+        text: qsTr("Context: %1 of %2 tokens (%3 %)").arg(Number(Math.round(root.used)).toLocaleString(Theme.locale, "f", 0))
+                  .arg(Number(Math.round(root.limit)).toLocaleString(Theme.locale, "f", 0)).arg(Math.round(root.ratio * 100))
+        contentItem: Text {
+            text: tip.text
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSizeSmall
+            color: Theme.text
+            wrapMode: Text.Wrap
+        }
+        background: Rectangle {
+            radius: Theme.radiusS
+            color: Theme.surfaceAlt
+            border.color: Theme.border
+        }
+    }
 }

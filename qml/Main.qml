@@ -45,6 +45,14 @@ ApplicationWindow {
         property alias width: window.width
         property alias height: window.height
         property alias sidebarWidth: sidebar.preferredWidth
+        property alias sidebarCollapsed: sidebar.collapsed
+    }
+
+    // Times, dates and numbers in the interface language's format, switching with it.
+    Binding {
+        target: Theme
+        property: "locale"
+        value: Qt.locale(Translations.localeName)
     }
 
     Component.onCompleted: {
@@ -79,12 +87,17 @@ ApplicationWindow {
 
         SessionSidebar {
             id: sidebar
+            objectName: "sidebar"
+            // What the user dragged it to; on a small window it takes at most about a quarter of the width
+            // (280 px of an 800 px window was 35 %), never less than 200 px.
             property int preferredWidth: 280
+            readonly property int expandedWidth: Math.max(200, Math.min(preferredWidth, Math.round(window.width * 0.26)))
             Layout.fillHeight: true
-            Layout.preferredWidth: preferredWidth
+            Layout.preferredWidth: collapsed ? railWidth : expandedWidth
             onSearchRequested: searchPopup.open()
             onSettingsRequested: settingsDialog.open()
             onSessionChosen: chatPane.focusComposer()
+            onCollapseToggled: collapsed = !collapsed
         }
 
         Rectangle {
@@ -93,6 +106,7 @@ ApplicationWindow {
             color: Theme.border
 
             MouseArea {
+                enabled: !sidebar.collapsed
                 anchors.fill: parent
                 anchors.margins: -3
                 cursorShape: Qt.SplitHCursor
@@ -153,8 +167,10 @@ ApplicationWindow {
 
             ChatPane {
                 id: chatPane
+                objectName: "chatPane"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
+                onRenameRequested: sidebar.renameSession(Backend.currentSessionId, Backend.currentTitle)
             }
         }
     }
@@ -170,5 +186,16 @@ ApplicationWindow {
     SettingsDialog {
         id: settingsDialog
         objectName: "settingsDialog"
+    }
+
+    // Window-wide, wherever the keyboard is (a click on a chat puts it in the composer): F2 renames the chat
+    // (the list's row while the list has the keyboard), Ctrl+B shows or hides the chat list.
+    Shortcut {
+        sequence: "F2"
+        onActivated: sidebar.renameFocusedOrOpen()
+    }
+    Shortcut {
+        sequence: "Ctrl+B"
+        onActivated: sidebar.collapsed = !sidebar.collapsed
     }
 }

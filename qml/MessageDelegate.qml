@@ -83,7 +83,7 @@ Item {
             return "";
         const now = new Date();
         const sameDay = date.toDateString() === now.toDateString();
-        const time = Qt.formatTime(date, Qt.locale().timeFormat(Locale.ShortFormat));
+        const time = Qt.formatTime(date, Theme.locale.timeFormat(Locale.ShortFormat));
         if (sameDay)
             return time;
         // An older year is part of the date, or "15 Nov" reads as this November.

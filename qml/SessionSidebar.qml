@@ -6,15 +6,35 @@ import Caduceus
 import Caduceus.App
 
 // The list of sessions: pinned first, then newest activity, each with a live spinner while it runs
-// and a badge with its queue. Right click (or the menu key) renames, pins or deletes.
+// and a badge with its queue. Right click (or the menu key) renames, pins or deletes; a double click or F2
+// renames. Collapsed, it is a narrow rail of buttons (expand, new chat, search, settings).
 Rectangle {
     id: root
+
+    // Collapsed to the rail; the window toggles it (Ctrl+B) and remembers it.
+    property bool collapsed: false
+    readonly property int railWidth: Math.round(48 * Math.max(1, Theme.fontScale))
 
     signal searchRequested()
     signal settingsRequested()
     signal sessionChosen()
+    signal collapseToggled()
 
     color: Theme.surfaceAlt
+
+    // Asks for a new title for a session (the chat header, F2 and double click come here).
+    function renameSession(sessionId, title) {
+        // A new chat has no title to change until its first message makes it.
+        if (Backend.sessions.rowOf(sessionId) >= 0)
+            renameDialog.openFor(sessionId, title);
+    }
+    // F2: the row the keyboard is on while the list has it, otherwise the open chat.
+    function renameFocusedOrOpen() {
+        if (list.activeFocus && list.currentItem)
+            renameSession(list.currentItem.sessionId, list.currentItem.title);
+        else
+            renameSession(Backend.currentSessionId, Backend.currentTitle);
+    }
 
     function relativeTime(seconds) {
         if (!seconds)
@@ -28,31 +48,83 @@ Rectangle {
             return qsTr("%1 h").arg(Math.floor(diff / 3600));
         if (diff < 7 * 86400)
             return qsTr("%1 d").arg(Math.floor(diff / 86400));
-        return new Date(seconds * 1000).toLocaleDateString(Qt.locale(), Locale.ShortFormat);
+        return new Date(seconds * 1000).toLocaleDateString(Theme.locale, Locale.ShortFormat);
+    }
+
+    // Collapsed: the rail.
+    ColumnLayout {
+        objectName: "sidebarRail"
+        anchors.fill: parent
+        anchors.topMargin: Theme.spacingM
+        anchors.bottomMargin: Theme.spacingS
+        visible: root.collapsed
+        spacing: Theme.spacingS
+
+        IconButton {
+            objectName: "expandSidebarButton"
+            Layout.alignment: Qt.AlignHCenter
+            iconName: "sidebar"
+            toolTipText: qsTr("Show the chat list (Ctrl+B)")
+            onClicked: root.collapseToggled()
+        }
+        IconButton {
+            Layout.alignment: Qt.AlignHCenter
+            iconName: "edit"
+            toolTipText: qsTr("New chat (Ctrl+N)")
+            onClicked: {
+                Backend.newSession();
+                root.sessionChosen();
+            }
+        }
+        IconButton {
+            Layout.alignment: Qt.AlignHCenter
+            iconName: "search"
+            toolTipText: qsTr("Search all messages (Ctrl+K)")
+            onClicked: root.searchRequested()
+        }
+        Item { Layout.fillHeight: true }
+        StatusDot {
+            Layout.alignment: Qt.AlignHCenter
+            status: Backend.agentStatus
+            reason: Backend.agentStatusReason.length > 0 ? Backend.agentStatusReason : Backend.agentLabel
+        }
+        IconButton {
+            objectName: "railSettingsButton"
+            Layout.alignment: Qt.AlignHCenter
+            iconName: "settings"
+            toolTipText: qsTr("Settings (Ctrl+,)")
+            onClicked: root.settingsRequested()
+        }
     }
 
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
+        visible: !root.collapsed
 
         RowLayout {
             Layout.fillWidth: true
             Layout.margins: Theme.spacingM
             spacing: Theme.spacingS
 
+            // Fills (and elides) so that the row fits a narrow list: an item that does not fill keeps its
+            // whole preferred width, and the row grew past the list's edge. The agent's status is in the footer.
             Label {
+                Layout.fillWidth: true
+                Layout.minimumWidth: 0
+                elide: Text.ElideRight
                 text: "Caduceus"
                 font.pixelSize: Theme.fontSizeLarge
                 font.weight: Font.DemiBold
                 font.family: Theme.fontFamily
                 color: Theme.text
             }
-            StatusDot {
-                objectName: "agentStatus"
-                status: Backend.agentStatus
-                reason: Backend.agentStatusReason.length > 0 ? Backend.agentStatusReason : Backend.agentLabel
+            IconButton {
+                objectName: "collapseSidebarButton"
+                iconName: "sidebar"
+                toolTipText: qsTr("Hide the chat list (Ctrl+B)")
+                onClicked: root.collapseToggled()
             }
-            Item { Layout.fillWidth: true }
             IconButton {
                 objectName: "newChatButton"
                 iconName: "edit"
@@ -124,9 +196,11 @@ Rectangle {
 
             section.property: "section"
             section.delegate: Label {
+                objectName: "sectionHeader"
                 required property string section
                 width: ListView.view.width
-                text: section
+                // The model gives a key; the words are translated here, so a language switch renames them.
+                text: section === "pinned" ? qsTr("Pinned") : qsTr("Recent")
                 leftPadding: Theme.spacingL
                 topPadding: Theme.spacingS
                 bottomPadding: Theme.spacingXS
@@ -141,15 +215,13 @@ Rectangle {
                 root.sessionChosen();
             }
             // The list has the keyboard (its rows do not): Menu or Shift+F10 opens the current row's menu under
-            // it, F2 renames, Delete asks to delete.
+            // it, Delete asks to delete. (F2 is the window's shortcut: renameFocusedOrOpen.)
             Keys.onPressed: (event) => {
                 const current = list.currentItem;
                 if (!current)
                     return;
                 if (event.key === Qt.Key_Menu || (event.key === Qt.Key_F10 && (event.modifiers & Qt.ShiftModifier)))
                     current.openMenu();
-                else if (event.key === Qt.Key_F2)
-                    renameDialog.openFor(current.sessionId, current.title);
                 else if (event.key === Qt.Key_Delete)
                     deleteDialog.openFor(current.sessionId, current.title);
                 else
@@ -177,6 +249,7 @@ Rectangle {
                     Backend.openSession(sessionId);
                     root.sessionChosen();
                 }
+                onDoubleClicked: root.renameSession(sessionId, title)
                 TapHandler {
                     acceptedButtons: Qt.RightButton
                     onTapped: sessionMenu.popup()
@@ -290,19 +363,57 @@ Rectangle {
                 onActivated: index => Backend.currentProfile = Backend.profiles[index]
                 Accessible.name: qsTr("Agent profile")
             }
-            Label {
+            // The agent in use; it looks like a button because it is one: it opens the agent's settings.
+            Button {
+                id: agentButton
+                objectName: "agentButton"
                 Layout.fillWidth: true
+                Layout.minimumWidth: 0
                 visible: !profileBox.visible
-                text: Backend.agentLabel
-                elide: Text.ElideRight
-                color: Theme.textMuted
-                font.pixelSize: Theme.fontSizeSmall
-                leftPadding: Theme.spacingXS
+                implicitHeight: Theme.controlHeight
+                hoverEnabled: true
+                leftPadding: Theme.spacingS
+                rightPadding: Theme.spacingS
+                Accessible.name: qsTr("Agent: %1. Open the agent settings").arg(Backend.agentLabel)
+                onClicked: root.settingsRequested()
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Agent settings")
+                contentItem: RowLayout {
+                    spacing: Theme.spacingS
+                    StatusDot {
+                        status: Backend.agentStatus
+                        reason: Backend.agentStatusReason
+                    }
+                    Label {
+                        objectName: "agentLabel"
+                        Layout.fillWidth: true
+                        text: Backend.agentLabel
+                        elide: Text.ElideRight
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontSizeSmall
+                    }
+                }
+                background: Rectangle {
+                    radius: Theme.radiusS
+                    color: agentButton.down ? Theme.surfacePressed : (agentButton.hovered ? Theme.surfaceHover : "transparent")
+                    border.width: agentButton.visualFocus ? 2 : 0
+                    border.color: Theme.accent
+                }
             }
-            IconButton {
+            ThemedButton {
                 objectName: "settingsButton"
-                iconName: "shield"
-                toolTipText: qsTr("Settings (Ctrl+,)")
+                variant: "ghost"
+                iconName: "settings"
+                // Gear and word; on a narrow list the gear alone (with its tooltip), so the agent's name stays readable.
+                text: root.width >= 250 ? qsTr("Settings") : ""
+                Accessible.name: qsTr("Settings")
+                leftPadding: Theme.spacingS
+                rightPadding: Theme.spacingS
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Settings (Ctrl+,)")
                 onClicked: root.settingsRequested()
             }
         }
@@ -310,6 +421,7 @@ Rectangle {
 
     ThemedDialog {
         id: renameDialog
+        objectName: "renameDialog"
         property string sessionId
         function openFor(id, title) {
             sessionId = id;
@@ -321,9 +433,10 @@ Rectangle {
         title: qsTr("Rename conversation")
         acceptText: qsTr("Rename")
         acceptEnabled: renameField.text.trim().length > 0
-        TextField {
+        ThemedTextField {
             id: renameField
-            width: 320
+            objectName: "renameField"
+            width: parent.width
             Accessible.name: qsTr("New title")
             onAccepted: if (renameDialog.acceptEnabled) renameDialog.accept()
         }
@@ -332,6 +445,7 @@ Rectangle {
 
     ThemedDialog {
         id: deleteDialog
+        objectName: "deleteDialog"
         property string sessionId
         property string sessionTitle
         function openFor(id, title) {
@@ -343,9 +457,12 @@ Rectangle {
         acceptText: qsTr("Delete")
         acceptVariant: "danger"
         Label {
-            width: 360
-            wrapMode: Text.WordWrap
+            objectName: "deleteQuestion"
+            width: parent.width
+            wrapMode: Text.Wrap
             color: Theme.text
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSizeBody
             text: qsTr("“%1” and all its messages will be deleted from this computer. This cannot be undone.")
                     .arg(deleteDialog.sessionTitle)
         }

@@ -18,6 +18,18 @@ Dialog {
     title: qsTr("Settings")
     padding: Theme.spacingL
     topPadding: 0
+    // Popups do not re-read the window's palette when the theme changes while they are open: the fields
+    // here are Themed* controls bound to Theme, and what is left of Basic (scroll bar, tooltips) reads this.
+    palette.window: Theme.surface
+    palette.windowText: Theme.text
+    palette.base: Theme.surface
+    palette.text: Theme.text
+    palette.button: Theme.surfaceAlt
+    palette.buttonText: Theme.text
+    palette.mid: Theme.borderStrong
+    palette.dark: Theme.textFaint
+    palette.toolTipBase: Theme.surfaceAlt
+    palette.toolTipText: Theme.text
 
     background: Rectangle {
         radius: Theme.radiusL
@@ -76,32 +88,25 @@ Dialog {
         modelField.text = Backend.setting("chat/defaultModel", "");
         promptArea.text = Backend.setting("chat/systemPrompt", "");
         relayPort.value = Number(Backend.setting("relay/port", 8648));
+        rendererBox.chosen = Backend.setting("ui/renderer", "auto");
+        scroller.ScrollBar.vertical.position = 0;
         urlField.forceActiveFocus(); // the keyboard starts in the first field, not on the close button
     }
 
-    component SectionTitle: Label {
-        Layout.topMargin: Theme.spacingM
-        font.pixelSize: Theme.fontSizeBody
-        font.weight: Font.DemiBold
-        color: Theme.text
-    }
-    component Hint: Label {
-        Layout.fillWidth: true
-        wrapMode: Text.WordWrap
-        font.pixelSize: Theme.fontSizeSmall
-        color: Theme.textMuted
-    }
-
     ScrollView {
+        id: scroller
         anchors.fill: parent
         contentWidth: availableWidth
         clip: true
 
+        // One section after the other: a SettingsSectionTitle and its rows. A section kept in a file of its
+        // own goes in as one item with Layout.fillWidth: true.
         ColumnLayout {
+            id: sections
             width: parent.width
             spacing: Theme.spacingS
 
-            SectionTitle { text: qsTr("Agent") }
+            SettingsSectionTitle { text: qsTr("Agent") }
             RowLayout {
                 spacing: Theme.spacingS
                 StatusDot {
@@ -116,31 +121,41 @@ Dialog {
                     color: Theme.textMuted
                 }
             }
-            Hint {
+            SettingsHint {
                 visible: Backend.agentStatusReason.length > 0
                 text: Backend.agentStatusReason
                 color: Theme.danger
             }
-            TextField {
+            SettingsFieldLabel {
+                objectName: "agentUrlLabel"
+                text: qsTr("Agent URL")
+                buddy: urlField
+            }
+            ThemedTextField {
                 id: urlField
                 objectName: "agentUrl"
                 Layout.fillWidth: true
-                placeholderText: qsTr("Agent URL, e.g. http://127.0.0.1:8642 (empty: find local Hermes)")
+                placeholderText: qsTr("e.g. http://127.0.0.1:8642 (empty: find local Hermes)")
                 Accessible.name: qsTr("Agent URL")
                 onAccepted: Backend.connectAgent(urlField.text, keyField.text)
             }
-            Hint {
+            SettingsHint {
                 objectName: "agentUrlError"
                 visible: Backend.agentUrlError.length > 0
                 text: Backend.agentUrlError
                 color: Theme.danger
             }
-            TextField {
+            SettingsFieldLabel {
+                objectName: "agentKeyLabel"
+                text: qsTr("API key")
+                buddy: keyField
+            }
+            ThemedTextField {
                 id: keyField
                 objectName: "agentKey"
                 Layout.fillWidth: true
                 echoMode: TextInput.Password
-                placeholderText: qsTr("API key (API_SERVER_KEY); kept in the system keychain")
+                placeholderText: qsTr("API_SERVER_KEY; kept in the system keychain")
                 Accessible.name: qsTr("Agent API key")
                 onAccepted: Backend.connectAgent(urlField.text, keyField.text)
             }
@@ -161,36 +176,36 @@ Dialog {
 
             AgentTrustSection { Layout.fillWidth: true }
 
-            SectionTitle { text: qsTr("Chat") }
-            TextField {
+            SettingsSectionTitle { text: qsTr("Chat") }
+            SettingsFieldLabel {
+                objectName: "defaultModelLabel"
+                text: qsTr("Default model")
+                buddy: modelField
+            }
+            ThemedTextField {
                 id: modelField
+                objectName: "defaultModel"
                 Layout.fillWidth: true
-                placeholderText: qsTr("Default model (empty: the profile's default)")
+                placeholderText: qsTr("Empty: the profile's default")
                 Accessible.name: qsTr("Default model")
                 onEditingFinished: Backend.setSetting("chat/defaultModel", text.trim())
             }
-            Label {
+            SettingsFieldLabel {
                 text: qsTr("System prompt")
-                color: Theme.textMuted
-                font.pixelSize: Theme.fontSizeSmall
+                buddy: promptArea
             }
-            TextArea {
+            ThemedTextArea {
                 id: promptArea
+                objectName: "systemPrompt"
                 Layout.fillWidth: true
                 Layout.preferredHeight: 90
                 wrapMode: TextEdit.Wrap
                 placeholderText: qsTr("Instructions added to every run")
-                // Basic's TextArea has no frame: draw the one its TextFields have, or the field is invisible.
-                background: Rectangle {
-                    color: promptArea.palette.base
-                    border.width: promptArea.activeFocus ? 2 : 1
-                    border.color: promptArea.activeFocus ? promptArea.palette.highlight : promptArea.palette.mid
-                }
                 Accessible.name: qsTr("System prompt")
                 onEditingFinished: Backend.setSetting("chat/systemPrompt", text)
             }
 
-            SectionTitle { text: qsTr("Appearance") }
+            SettingsSectionTitle { text: qsTr("Appearance") }
             GridLayout {
                 columns: 2
                 columnSpacing: Theme.spacingM
@@ -198,10 +213,11 @@ Dialog {
                 Label { text: qsTr("Theme"); color: Theme.textMuted }
                 ThemedComboBox {
                     id: themeBox
+                    objectName: "themeBox"
                     Layout.preferredWidth: 220
                     model: [qsTr("System"), qsTr("Light"), qsTr("Dark")]
                     readonly property var modes: ["system", "light", "dark"]
-                    currentIndex: Math.max(0, modes.indexOf(Theme.mode))
+                    selectedIndex: Math.max(0, modes.indexOf(Theme.mode))
                     onActivated: index => {
                         Theme.mode = modes[index];
                         Backend.setSetting("ui/theme", modes[index]);
@@ -209,7 +225,8 @@ Dialog {
                     Accessible.name: qsTr("Theme")
                 }
                 Label { text: qsTr("Text size"); color: Theme.textMuted }
-                Slider {
+                ThemedSlider {
+                    objectName: "textSizeSlider"
                     Layout.preferredWidth: 220
                     from: 0.85
                     to: 1.5
@@ -224,59 +241,67 @@ Dialog {
                 Label { text: qsTr("Language"); color: Theme.textMuted }
                 ThemedComboBox {
                     // Empty code: follow the system. Switching retranslates the window at once.
+                    objectName: "languageBox"
                     Layout.preferredWidth: 220
                     model: [{ code: "", name: qsTr("System") }].concat(Translations.languages)
                     textRole: "name"
-                    currentIndex: Math.max(0, model.findIndex(entry => entry.code === Translations.choice))
+                    selectedIndex: Math.max(0, model.findIndex(entry => entry.code === Translations.choice))
                     onActivated: index => Translations.setChoice(model[index].code)
                     Accessible.name: qsTr("Language")
                 }
                 Label { text: qsTr("Rendering"); color: Theme.textMuted }
                 ThemedComboBox {
+                    id: rendererBox
                     objectName: "rendererBox"
+                    property string chosen: Backend.setting("ui/renderer", "auto")
                     Layout.preferredWidth: 220
                     model: [qsTr("Automatic"), qsTr("Graphics card (OpenGL)"), qsTr("Software")]
                     readonly property var modes: ["auto", "gpu", "software"]
-                    currentIndex: Math.max(0, modes.indexOf(Backend.setting("ui/renderer", "auto")))
-                    onActivated: index => Backend.setSetting("ui/renderer", modes[index])
+                    selectedIndex: Math.max(0, modes.indexOf(chosen))
+                    onActivated: index => {
+                        chosen = modes[index];
+                        Backend.setSetting("ui/renderer", modes[index]);
+                    }
                     Accessible.name: qsTr("Rendering")
                 }
             }
-            Hint {
+            SettingsHint {
                 text: qsTr("Automatic draws in software when the computer has no graphics card, which is faster "
                            + "and uses less memory there. Takes effect at the next start.")
             }
 
-            SectionTitle { text: qsTr("Notifications") }
-            Switch {
+            SettingsSectionTitle { text: qsTr("Notifications") }
+            ThemedSwitch {
                 objectName: "notificationsSwitch"
+                Layout.fillWidth: true
                 text: qsTr("Desktop notifications")
                 checked: String(Backend.setting("ui/notifications", true)) !== "false"
                 onToggled: Backend.setSetting("ui/notifications", checked)
-                Accessible.name: qsTr("Desktop notifications")
             }
-            Hint {
+            SettingsHint {
                 text: qsTr("While the window is in the background, an approval request or a finished or failed run "
                            + "shows a notification; clicking it opens that chat.")
             }
 
-            SectionTitle { text: qsTr("Web UI relay") }
-            Hint {
+            SettingsSectionTitle { text: qsTr("Web UI relay") }
+            SettingsHint {
                 text: qsTr("Lets the hermes-web-ui chat page in a browser use Caduceus instead of its Node server; "
                            + "the browser and this window then share the same sessions. It listens on this computer only.")
             }
             RowLayout {
                 spacing: Theme.spacingS
-                Switch {
+                ThemedSwitch {
                     id: relaySwitch
                     objectName: "relaySwitch"
                     text: qsTr("Relay on")
                     checked: Backend.relayRunning
                     onToggled: Backend.setRelayEnabled(checked, relayPort.value)
                 }
+                Item { Layout.preferredWidth: Theme.spacingS }
                 Label { text: qsTr("Port"); color: Theme.textMuted }
-                SpinBox {
+                ThemedSpinBox {
                     id: relayPort
+                    objectName: "relayPort"
                     from: 1024
                     to: 65535
                     editable: true
@@ -288,7 +313,7 @@ Dialog {
                     Accessible.name: qsTr("Relay port")
                 }
             }
-            Hint {
+            SettingsHint {
                 visible: Backend.relayError.length > 0
                 text: Backend.relayError
                 color: Theme.danger
@@ -298,7 +323,7 @@ Dialog {
                 columns: 3
                 columnSpacing: Theme.spacingS
                 Label { text: qsTr("Server URL"); color: Theme.textMuted }
-                TextField {
+                ThemedTextField {
                     Layout.fillWidth: true
                     readOnly: true
                     text: Backend.relayUrl
@@ -306,7 +331,7 @@ Dialog {
                 }
                 CopyButton { textToCopy: Backend.relayUrl; toolTipText: qsTr("Copy the URL") }
                 Label { text: qsTr("Token"); color: Theme.textMuted }
-                TextField {
+                ThemedTextField {
                     Layout.fillWidth: true
                     readOnly: true
                     echoMode: TextInput.PasswordEchoOnEdit
@@ -322,8 +347,8 @@ Dialog {
                 onClicked: Backend.regenerateRelayToken()
             }
 
-            SectionTitle { text: qsTr("About") }
-            Hint { text: qsTr("Caduceus %1 — a native client and relay for Hermes Agent.").arg(Backend.version) }
+            SettingsSectionTitle { text: qsTr("About") }
+            SettingsHint { text: qsTr("Caduceus %1 — a native client and relay for Hermes Agent.").arg(Backend.version) }
             ThemedButton {
                 text: qsTr("About Caduceus…")
                 onClicked: aboutDialog.open()

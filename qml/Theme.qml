@@ -9,6 +9,9 @@ QtObject {
 
     property string mode: "system"
     property real fontScale: 1.0
+    // Formats times, dates and numbers: the locale of the interface's language, set by the window when the
+    // language changes (Translations.localeName), so that the clock follows the language at once.
+    property var locale: Qt.locale()
 
     readonly property SystemPalette systemPalette: SystemPalette {
         colorGroup: SystemPalette.Active

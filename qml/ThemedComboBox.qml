@@ -6,6 +6,15 @@ import Caduceus
 ComboBox {
     id: control
 
+    // The entry to show: bind it to what the box stands for (a setting). ComboBox's own currentIndex loses
+    // its binding on every choice and falls back to 0 whenever the model changes, as a qsTr() model does
+    // on a language switch ("System" shown while Dark is in effect); it is re-bound to this after both.
+    property int selectedIndex: -1
+
+    currentIndex: selectedIndex
+    onActivated: currentIndex = Qt.binding(() => selectedIndex)
+    onModelChanged: currentIndex = Qt.binding(() => selectedIndex)
+
     implicitHeight: Math.round(34 * Theme.fontScale)
     leftPadding: Theme.spacingM
     rightPadding: Theme.spacingM + Theme.iconSize + Theme.spacingXS

@@ -7,15 +7,19 @@ import Caduceus
 // A small modal question in the app's look: title, content, and two buttons on the right (Cancel and
 // `acceptText`, drawn as `acceptVariant`, e.g. "danger" for a deletion). Esc cancels; a text field inside
 // accepts with Enter itself (onAccepted), so that a deletion always takes a deliberate click or Space.
+// The dialog has a width of its own (`preferredWidth`, less on a narrow window); content fills it with
+// `width: parent.width` and wraps, never sticking out past the edge.
 Dialog {
     id: root
 
+    property int preferredWidth: 420
     property string acceptText: qsTr("OK")
     property string acceptVariant: "primary"
     property bool acceptEnabled: true
 
     parent: Overlay.overlay
     anchors.centerIn: parent
+    width: Math.min(preferredWidth, parent.width - Theme.spacingXL * 2)
     modal: true
     padding: Theme.spacingL
     topPadding: Theme.spacingS
@@ -33,7 +37,8 @@ Dialog {
         font.pixelSize: Theme.fontSizeLarge
         font.weight: Font.DemiBold
         color: Theme.text
-        wrapMode: Text.WordWrap
+        // Neither wrapped nor elided: either makes the header's height follow the dialog's width, which Popup
+        // turns into a binding loop on implicitHeight. The titles are short questions.
     }
     footer: RowLayout {
         spacing: Theme.spacingS

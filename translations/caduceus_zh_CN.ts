@@ -167,6 +167,10 @@
         <source>&quot;%1&quot; is not an agent address: use http://host:port or https://host, e.g. http://127.0.0.1:8642.</source>
         <translation>“%1”不是智能体地址：请使用 http://主机:端口 或 https://主机，例如 http://127.0.0.1:8642。</translation>
     </message>
+    <message>
+        <source>Demo agent</source>
+        <translation>演示智能体</translation>
+    </message>
 </context>
 <context>
     <name>ChatPane</name>
@@ -197,6 +201,10 @@
     <message>
         <source>Jump to latest</source>
         <translation>跳到最新</translation>
+    </message>
+    <message>
+        <source>Rename this chat (F2)</source>
+        <translation>重命名此对话 (F2)</translation>
     </message>
 </context>
 <context>
@@ -542,14 +550,6 @@
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
-    <message>
-        <source>Pinned</source>
-        <translation>已置顶</translation>
-    </message>
-    <message>
-        <source>Recent</source>
-        <translation>最近</translation>
-    </message>
 </context>
 <context>
     <name>SessionSidebar</name>
@@ -649,6 +649,38 @@ Your chats appear here.</source>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
+    <message>
+        <source>Show the chat list (Ctrl+B)</source>
+        <translation>显示对话列表 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Search all messages (Ctrl+K)</source>
+        <translation>搜索所有消息 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>Hide the chat list (Ctrl+B)</source>
+        <translation>隐藏对话列表 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Agent: %1. Open the agent settings</source>
+        <translation>智能体：%1。打开智能体设置</translation>
+    </message>
+    <message>
+        <source>Agent settings</source>
+        <translation>智能体设置</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -661,16 +693,8 @@ Your chats appear here.</source>
         <translation>智能体</translation>
     </message>
     <message>
-        <source>Agent URL, e.g. http://127.0.0.1:8642 (empty: find local Hermes)</source>
-        <translation>智能体地址，例如 http://127.0.0.1:8642（留空：查找本地 Hermes）</translation>
-    </message>
-    <message>
         <source>Agent URL</source>
         <translation>智能体地址</translation>
-    </message>
-    <message>
-        <source>API key (API_SERVER_KEY); kept in the system keychain</source>
-        <translation>API 密钥（API_SERVER_KEY），保存在系统钥匙串中</translation>
     </message>
     <message>
         <source>Agent API key</source>
@@ -687,10 +711,6 @@ Your chats appear here.</source>
     <message>
         <source>Chat</source>
         <translation>聊天</translation>
-    </message>
-    <message>
-        <source>Default model (empty: the profile&apos;s default)</source>
-        <translation>默认模型（留空：使用配置文件的默认模型）</translation>
     </message>
     <message>
         <source>Default model</source>
@@ -831,6 +851,22 @@ Your chats appear here.</source>
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+    <message>
+        <source>e.g. http://127.0.0.1:8642 (empty: find local Hermes)</source>
+        <translation>例如 http://127.0.0.1:8642（留空：查找本地 Hermes）</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>API_SERVER_KEY; kept in the system keychain</source>
+        <translation>API_SERVER_KEY，保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <source>Empty: the profile&apos;s default</source>
+        <translation>留空：使用配置文件的默认模型</translation>
     </message>
 </context>
 <context>

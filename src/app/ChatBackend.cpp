@@ -9,6 +9,7 @@
 #include "RelayHost.h"
 #include "SecretStore.h"
 #include "SessionListModel.h"
+#include "Translations.h"
 #include "chat/AgentInput.h"
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
@@ -51,6 +52,9 @@ ChatBackend::ChatBackend(AppRuntime *runtime, QObject *parent)
             });
     connect(runtime->secrets(), &SecretStore::fallbackActivated, this, &ChatBackend::setNotice);
     connect(m_relay, &RelayHost::runningChanged, this, &ChatBackend::relayChanged);
+    // The agent's label is translated when it is read ("Demo agent"): a language switch re-reads it.
+    if (Translations *translations = Translations::instance())
+        connect(translations, &Translations::languageChanged, this, &ChatBackend::agentChanged);
     applySettings();
 
     const QString last = m_settings.value(kLastSession).toString();
@@ -130,6 +134,8 @@ qint64 ChatBackend::contextLength() const
 
 QString ChatBackend::agentLabel() const
 {
+    if (demoAgent())
+        return tr("Demo agent");
     const QString label = m_runtime->sessions()->agent(currentProfile()).label;
     return label.isEmpty() ? m_runtime->agentDescription() : label;
 }

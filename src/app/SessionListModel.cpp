@@ -91,7 +91,8 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
     case MessageCountRole:
         return s.messageCount;
     case SectionRole:
-        return s.pinned ? tr("Pinned") : tr("Recent");
+        // A key, not words: the list translates it, so a language switch renames the sections at once.
+        return s.pinned ? QStringLiteral("pinned") : QStringLiteral("recent");
     case ProfileRole:
         return s.profile;
     }

@@ -96,6 +96,14 @@ QString Translations::resolve(const QString &choice, const QLocale &systemLocale
     return kSourceLanguage;
 }
 
+QString Translations::localeName() const
+{
+    const QLocale language(m_language);
+    if (m_systemLocale.language() == language.language() && m_systemLocale.script() == language.script())
+        return m_systemLocale.name();
+    return language.name();
+}
+
 QVariantList Translations::languages() const
 {
     QVariantList list;

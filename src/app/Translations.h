@@ -19,6 +19,9 @@ class Translations : public QObject
     Q_PROPERTY(QString language READ language NOTIFY languageChanged)
     // What the user picked; empty follows the system.
     Q_PROPERTY(QString choice READ choice NOTIFY languageChanged)
+    // The locale that formats times, dates and numbers: the system's when it speaks the language in effect
+    // (en_GB keeps its 24-hour clock), otherwise that language's own ("zh_CN"). Follows a switch at once.
+    Q_PROPERTY(QString localeName READ localeName NOTIFY languageChanged)
     // [{code, name}] of every language with a translation, each named in itself ("简体中文").
     Q_PROPERTY(QVariantList languages READ languages CONSTANT)
 
@@ -44,6 +47,7 @@ public:
 
     QString language() const { return m_language; }
     QString choice() const { return m_choice; }
+    QString localeName() const;
     QVariantList languages() const;
 
     // Reads the saved choice and installs the matching translators; a saved choice also becomes the default

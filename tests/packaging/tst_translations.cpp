@@ -125,6 +125,29 @@ private Q_SLOTS:
         QLocale::setDefault(before);
     }
 
+    void localeFollowsTheLanguageAtOnce()
+    {
+        // Times and numbers are formatted in the locale of the language in effect: the system's own when it
+        // speaks that language (en_GB keeps its 24-hour clock), that language's otherwise, and a switch
+        // changes it at once (not at the next start, as the default QLocale would).
+        Translations british(nullptr, QStringLiteral(":/i18n"), QLocale(QStringLiteral("en_GB")));
+        QVERIFY(british.applySaved());
+        QCOMPARE(british.localeName(), QStringLiteral("en_GB"));
+        QSignalSpy changed(&british, &Translations::languageChanged);
+        QVERIFY(british.setChoice(QStringLiteral("zh_CN")));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(british.localeName(), QStringLiteral("zh_CN"));
+        QCOMPARE(QLocale(british.localeName()).toString(QTime(23, 20), QLocale::ShortFormat), QStringLiteral("23:20"));
+        QVERIFY(british.setChoice(QStringLiteral("en")));
+        QCOMPARE(british.localeName(), QStringLiteral("en_GB"));
+
+        Translations german(nullptr, QStringLiteral(":/i18n"), QLocale(QStringLiteral("de_DE")));
+        QVERIFY(german.applySaved()); // no German translation: English, in English's own format
+        QCOMPARE(german.language(), QStringLiteral("en"));
+        QCOMPARE(german.localeName(), QStringLiteral("en_US"));
+        QSettings().remove(QLatin1String(Translations::settingsKey));
+    }
+
     void unknownChoiceIsRefused()
     {
         Translations translations(nullptr, QStringLiteral(":/i18n"), QLocale(QStringLiteral("zh_CN")));

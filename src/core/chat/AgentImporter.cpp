@@ -1,11 +1,12 @@
 #include "chat/AgentImporter.h"
 
 #include "chat/AgentSessionGc.h"
+#include "chat/ContentBlocks.h"
 #include "chat/AgentStateReader.h"
 #include "chat/SessionManager.h"
+#include "chat/SessionTitle.h"
 #include "chat/TranscriptMerger.h"
 #include "hermes/HermesClient.h"
-#include "store/ContentText.h"
 #include "store/SessionStore.h"
 
 #include <QJsonDocument>
@@ -329,7 +330,7 @@ void AgentImporter::importSession(const QString &profile, const QString &agentSe
                          m.id = 0;
                          m.sessionId = localId;
                          if (title.isEmpty() && m.role == QLatin1String("user"))
-                             title = store::ContentText::oneLine(m.content, 100);
+                             title = SessionTitle::fromInput(ContentBlocks::fromStoredText(m.content), 100);
                      }
                      store::SessionRecord session;
                      session.id = localId;

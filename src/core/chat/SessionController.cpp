@@ -6,6 +6,7 @@
 #include "chat/ContextLengths.h"
 #include "chat/HistoryPreparation.h"
 #include "chat/SessionManager.h"
+#include "chat/SessionTitle.h"
 #include "chat/TokenEstimator.h"
 #include "chat/TranscriptMerger.h"
 #include "hermes/HermesClient.h"
@@ -503,7 +504,7 @@ QString SessionController::submit(const RunInput &input)
         store::SessionRecord s;
         s.id = m_sessionId;
         s.profile = item.profile.isEmpty() ? m_manager->defaultProfile() : item.profile;
-        s.title = ContentBlocks::previewText(item.input, 100);
+        s.title = SessionTitle::fromInput(item.input, 100);
         s.model = item.model;
         s.createdAt = s.lastActive = nowSeconds();
         m_manager->store()->createSession(s);
@@ -608,7 +609,7 @@ void SessionController::startRun(const store::QueueItem &item, const MessageReco
         store::SessionRecord s;
         s.id = m_sessionId;
         s.profile = item.profile.isEmpty() ? m_manager->defaultProfile() : item.profile;
-        s.title = ContentBlocks::previewText(item.input, 100);
+        s.title = SessionTitle::fromInput(item.input, 100);
         s.model = item.model;
         s.createdAt = s.lastActive = now;
         st->createSession(s);

@@ -128,7 +128,8 @@ private Q_SLOTS:
         SessionListModel list(h.manager.get());
         QCOMPARE(list.rowCount(), 3);
         QCOMPARE(list.sessionIdAt(0), QStringLiteral("a")); // pinned
-        QCOMPARE(list.data(list.index(0), SessionListModel::SectionRole).toString(), QStringLiteral("Pinned"));
+        QCOMPARE(list.data(list.index(0), SessionListModel::SectionRole).toString(), QStringLiteral("pinned"));
+        QCOMPARE(list.data(list.index(1), SessionListModel::SectionRole).toString(), QStringLiteral("recent"));
         QCOMPARE(list.sessionIdAt(1), QStringLiteral("c")); // newest activity
         QSignalSpy changed(&list, &QAbstractItemModel::dataChanged);
         QCOMPARE(h.submit("b", "hello sim:slow"), QString());
