@@ -443,7 +443,8 @@ private Q_SLOTS:
                     if (i % 2 == 0)
                         head += "Expect: 100-continue\r\n";
                     sendAll(fd, head + "\r\n");
-                    const QByteArray first = receive(fd, 1000, "\r\n\r\n");
+                    // The answer may wait: the address backs off after its first failures (up to 4 s).
+                    const QByteArray first = receive(fd, 6000, "\r\n\r\n");
                     if (statusOf(first) == 401)
                         ++refusedFromHead;
                     if (statusOf(first) == 100)
