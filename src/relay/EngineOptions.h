@@ -25,8 +25,8 @@ struct EngineOptions
     // replaces the oldest unadmitted session (of that address first), so a flood of handshakes never
     // takes the room of admitted sessions nor keeps a new client out. Each lives at most
     // unadmittedLifeMs, and may send at most maxUnadmittedPayload bytes per polling request.
-    int maxUnadmittedSessions = 128;
-    int maxUnadmittedSessionsPerAddress = 64;
+    int maxUnadmittedSessions = 256;
+    int maxUnadmittedSessionsPerAddress = 128;
     int unadmittedLifeMs = 10'000;
     qint64 maxUnadmittedPayload = 16 * 1024;
     // A server-initiated close of a polling session keeps its last packets this long for one more GET.

@@ -196,9 +196,12 @@ void HttpConnection::processIncoming()
     }
     m_processing = true;
     const QPointer<HttpConnection> alive(this);
+    // One request per turn of the event loop: a client that pipelines hundreds of requests must not keep
+    // every other connection (and the relay's sockets) waiting until all of them are answered.
+    bool dispatched = false;
     do {
         m_processAgain = false;
-        while (alive && !m_finished && !m_closing && m_socket && !m_current) {
+        while (alive && !dispatched && !m_finished && !m_closing && m_socket && !m_current) {
             bool progressed = false;
             if (!m_parser.isHeadComplete()) {
                 progressed = readHead();
@@ -206,15 +209,18 @@ void HttpConnection::processIncoming()
                 progressed = readBody();
             } else {
                 dispatch();
+                dispatched = true;
                 progressed = true;
             }
             if (!progressed)
                 break;
         }
-    } while (alive && m_processAgain);
+    } while (alive && m_processAgain && !dispatched);
     if (!alive)
         return;
     m_processing = false;
+    if (dispatched && !m_current && m_socket && !m_finished && !m_closing)
+        scheduleProcessing(); // the next pipelined request, on the next turn
 
     const bool idle = m_socket && !m_finished && !m_closing && !m_current && !m_parser.isInProgress() &&
                       m_headBytesPeeked == 0;
