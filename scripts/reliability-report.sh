@@ -235,13 +235,13 @@ if os.path.exists(attacks) and junit('tst_relay_without_token') is not None:
                  '`VmHWM`; the bound is idle + 32 MiB.')
     lines.pop()
     w('')
-    w('| attack | relay RSS idle (MiB) | peak (MiB) | growth (MiB) | chats with the token: ok / errors | time (s) |')
+    w('| attack | relay RSS idle (MiB) | peak (MiB) | growth (MiB) | chats with the token: ok / errors / reconnects | time (s) |')
     w('|---|---:|---:|---:|---|---:|')
     for line in open(attacks).read().splitlines():
         if not line.strip():
             continue
-        name, idle, peak, ok, errors, secs = line.split('\t')
-        w(f'| {name} | {idle} | {peak} | {float(peak) - float(idle):.1f} | {ok} / {errors} | {secs} |')
+        name, idle, peak, ok, errors, secs, reconnects = (line.split('\t') + ['0'])[:7]
+        w(f'| {name} | {idle} | {peak} | {float(peak) - float(idle):.1f} | {ok} / {errors} / {reconnects} | {secs} |')
     w('')
 else:
     sec = previous_section(old, title)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "relay/AuthFailures.h"
 #include "relay/SocketPacket.h"
 
 namespace caduceus::relay {
@@ -14,6 +15,8 @@ struct SocketServerOptions
     // connection (a packet announcing more is a protocol error), and only for a namespace it has joined.
     qint64 maxPendingAttachmentBytes = 2 * 1024 * 1024;
     SocketPacketLimits packetLimits;
+    // Back-off and log rate of failed token checks (shared with the REST API of the same relay).
+    AuthFailures::Options authFailures;
 };
 
 } // namespace caduceus::relay

@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <limits>
 
+#ifdef Q_OS_UNIX
+#include <sys/ioctl.h>
+#endif
+
 namespace caduceus::net {
 
 namespace {
@@ -133,7 +137,17 @@ bool HttpConnection::canBeGivenUp() const
         return false;
     if (m_closing)
         return true;
-    return !m_current && !(m_parser.isHeadComplete() && m_largeBodyGranted);
+    if (m_current || (m_parser.isHeadComplete() && m_largeBodyGranted))
+        return false;
+    // Bytes already waiting in the kernel: its client is sending a request that this turn of the event
+    // loop has not read yet (e.g. a client that connected during a burst of idle connections).
+#ifdef Q_OS_UNIX
+    int waiting = 0;
+    if (m_socket && m_socket->socketDescriptor() >= 0 &&
+        ::ioctl(int(m_socket->socketDescriptor()), FIONREAD, &waiting) == 0 && waiting > 0)
+        return false;
+#endif
+    return !(m_socket && m_socket->bytesAvailable() > m_headBytesPeeked);
 }
 
 void HttpConnection::writeRaw(const QByteArray &bytes)

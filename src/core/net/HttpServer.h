@@ -81,7 +81,7 @@ struct HttpServerLimits
     // place of the oldest one that is not being answered and has not been granted a large body (its
     // client can open it again), so idle sockets never keep anyone out; only when none is left is the new
     // connection answered 503.
-    int maxConnectionsPerAddress = 64;
+    int maxConnectionsPerAddress = 128;
 };
 
 // What HttpServer does with a request once its head has arrived, before any of its body is read (and
