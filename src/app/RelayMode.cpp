@@ -153,8 +153,8 @@ void RelayMode::start(AppRuntime *runtime, const RelayConfig &config)
         const bool memoryOnly = runtime->secrets()->usingMemoryFallback();
         out << "token: " << QString::fromLatin1(host->token())
             << (!host->tokenWasGenerated() ? ""
-                : memoryOnly             ? "  (new; held only in this process's memory: no keychain)"
-                                         : "  (new; kept in the keychain)")
+                : memoryOnly               ? "  (new; held only in this process's memory: no keychain)"
+                                           : "  (new; kept in the keychain)")
             << "\n";
         if (!config.webUi.staticDir.isEmpty())
             out << "web UI: open " << host->url() << "/ in a browser and sign in with the token above\n";

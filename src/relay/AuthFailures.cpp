@@ -24,9 +24,10 @@ void AuthFailures::forgetOld(qint64 now)
             ++it;
     }
     while (m_entries.size() >= m_options.maxAddresses) {
-        auto oldest = std::min_element(m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) {
-            return a.lastFailureMs < b.lastFailureMs;
-        });
+        auto oldest =
+            std::min_element(m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) {
+                return a.lastFailureMs < b.lastFailureMs;
+            });
         m_entries.erase(oldest);
     }
 }
@@ -47,7 +48,8 @@ int AuthFailures::recordFailure(const QHostAddress &address, const QString &what
     entry.lastFailureMs = now;
     if (entry.lastLogMs < 0 || now - entry.lastLogMs >= m_options.logIntervalMs) {
         if (entry.unlogged == 1)
-            qCInfo(lcAuth).noquote() << "wrong or missing token from" << address.toString() << "(" << what << ")";
+            qCInfo(lcAuth).noquote() << "wrong or missing token from" << address.toString() << "(" << what
+                                     << ")";
         else
             qCInfo(lcAuth).noquote() << entry.unlogged << "attempts with a wrong or missing token from"
                                      << address.toString() << "since the last report; latest:" << what;

@@ -18,12 +18,12 @@ class AuthFailures
 public:
     struct Options
     {
-        int freeFailures = 3;     // answered without delay
-        int firstDelayMs = 250;   // then 250, 500, 1000 … ms
+        int freeFailures = 3;   // answered without delay
+        int firstDelayMs = 250; // then 250, 500, 1000 … ms
         int maxDelayMs = 4000;
         int forgetAfterMs = 60'000;
         int logIntervalMs = 10'000;
-        int maxAddresses = 4096;  // the oldest is forgotten beyond
+        int maxAddresses = 4096; // the oldest is forgotten beyond
     };
     // Failures one connection may make before it is closed.
     static constexpr int PerConnection = 3;

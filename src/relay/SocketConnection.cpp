@@ -86,7 +86,8 @@ void SocketConnection::onBinary(const QByteArray &bytes)
     }
     m_receivedAttachmentBytes += bytes.size();
     if (m_receivedAttachmentBytes > m_server->options().maxPendingAttachmentBytes) {
-        fail(QStringLiteral("binary attachments over %1 bytes").arg(m_server->options().maxPendingAttachmentBytes));
+        fail(QStringLiteral("binary attachments over %1 bytes")
+                 .arg(m_server->options().maxPendingAttachmentBytes));
         return;
     }
     m_receivedAttachments.append(bytes);
@@ -143,8 +144,8 @@ void SocketConnection::handleConnect(const SocketPacket &packet)
         const QHostAddress peer = m_engine ? m_engine->peerAddress() : QHostAddress();
         const int delayMs = m_server->authFailures().recordFailure(
             peer, QStringLiteral("Socket.IO CONNECT to %1: %2").arg(packet.nsp, error));
-        const SocketPacket refusal =
-            SocketPacket::connectError(packet.nsp, error.isEmpty() ? QStringLiteral("Not authorized") : error);
+        const SocketPacket refusal = SocketPacket::connectError(
+            packet.nsp, error.isEmpty() ? QStringLiteral("Not authorized") : error);
         if (++m_authFailures >= AuthFailures::PerConnection) {
             sendPacket(refusal);
             close(QStringLiteral("too many failed authorizations"));

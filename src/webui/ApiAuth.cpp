@@ -23,8 +23,9 @@ bool ApiAuth::acceptsQueryToken(const net::HttpRequest &request)
     if (request.path == QLatin1String("/api/hermes/download"))
         return true;
     const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    return segments.size() == 5 && segments[0] == QLatin1String("api") && segments[1] == QLatin1String("hermes") &&
-           segments[2] == QLatin1String("sessions") && segments[4] == QLatin1String("export");
+    return segments.size() == 5 && segments[0] == QLatin1String("api") &&
+           segments[1] == QLatin1String("hermes") && segments[2] == QLatin1String("sessions") &&
+           segments[4] == QLatin1String("export");
 }
 
 bool ApiAuth::isAuthorized(const net::HttpRequest &request) const

@@ -131,8 +131,8 @@ void WebUiServer::handle(const net::HttpRequest &request, net::HttpResponder *re
     }
     if (!m_auth.isAuthorized(request)) {
         // Normally refused from the head already (headVerdict); this is for callers without that stage.
-        m_authFailures->recordFailure(request.peerAddress,
-                                      QStringLiteral("REST %1 %2").arg(QString::fromLatin1(request.method), path));
+        m_authFailures->recordFailure(
+            request.peerAddress, QStringLiteral("REST %1 %2").arg(QString::fromLatin1(request.method), path));
         responder->sendError(401, QStringLiteral("Unauthorized"), headers);
         return;
     }

@@ -139,8 +139,8 @@ bool HttpConnection::canBeGivenUp() const
         return true;
     if (m_current || (m_parser.isHeadComplete() && m_largeBodyGranted))
         return false;
-    // Bytes already waiting in the kernel: its client is sending a request that this turn of the event
-    // loop has not read yet (e.g. a client that connected during a burst of idle connections).
+        // Bytes already waiting in the kernel: its client is sending a request that this turn of the event
+        // loop has not read yet (e.g. a client that connected during a burst of idle connections).
 #ifdef Q_OS_UNIX
     int waiting = 0;
     if (m_socket && m_socket->socketDescriptor() >= 0 &&
@@ -300,7 +300,8 @@ bool HttpConnection::applyHeadVerdict()
         m_closing = true;
         const QByteArray body = m_config->errorBodyFor(verdict.status, verdict.message);
         const QByteArray answer =
-            responseHead(verdict.status, "application/json", body.size(), false, false, verdict.headers) + body;
+            responseHead(verdict.status, "application/json", body.size(), false, false, verdict.headers) +
+            body;
         if (verdict.delayMs <= 0) {
             writeRaw(answer);
             startLingeringClose();

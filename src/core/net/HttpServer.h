@@ -89,11 +89,11 @@ struct HttpServerLimits
 // the connection without reading the body (e.g. 401 for a request without the token, 413).
 struct HttpHeadVerdict
 {
-    int status = 0;              // 0: go on; else the status to answer
-    QString message;             // of the error body (HttpServer::ErrorBody shape)
+    int status = 0;                               // 0: go on; else the status to answer
+    QString message;                              // of the error body (HttpServer::ErrorBody shape)
     QList<QPair<QByteArray, QByteArray>> headers; // extra headers of the answer
-    int delayMs = 0;             // answer after this long (slows down guessing); nothing is read meanwhile
-    qint64 maxBodyBytes = -1;    // when going on: this request's body limit; -1 = limits().maxBodyBytes
+    int delayMs = 0;          // answer after this long (slows down guessing); nothing is read meanwhile
+    qint64 maxBodyBytes = -1; // when going on: this request's body limit; -1 = limits().maxBodyBytes
 
     static HttpHeadVerdict proceed(qint64 maxBodyBytes = -1)
     {

@@ -45,7 +45,9 @@ constexpr QFileDevice::Permissions OwnerOnlyFolder = OwnerOnlyFile | QFileDevice
 void makePrivateFolder(const QString &folder)
 {
 #ifdef Q_OS_UNIX
-    struct stat info{};
+    struct stat info
+    {
+    };
     if (::stat(QFile::encodeName(folder).constData(), &info) != 0 || info.st_uid != ::getuid() ||
         (info.st_mode & S_ISVTX) != 0)
         return;

@@ -99,7 +99,8 @@ bool sendAll(int fd, const char *data, qint64 size, int timeoutMs = 10'000)
         }
         if (p.revents & (POLLERR | POLLHUP))
             return false;
-        const ssize_t sent = ::send(fd, data, size_t(std::min<qint64>(size, 1 << 20)), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t sent =
+            ::send(fd, data, size_t(std::min<qint64>(size, 1 << 20)), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 continue;
@@ -182,7 +183,8 @@ QByteArray wsText(const QByteArray &text)
 
 QByteArray wsUpgrade(quint16 port)
 {
-    return "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+    return "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" +
+           QByteArray::number(port) +
            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
            "Sec-WebSocket-Version: 13\r\n\r\n";
 }
@@ -275,12 +277,12 @@ class TestRelayWithoutToken : public QObject
         RelayTestClient &clientRef = *client;
         bool acked = false, ok = false;
         clientRef.emitEvent(QStringLiteral("run"),
-                         {{"session_id", QStringLiteral("good-%1").arg(serial)},
-                          {"input", QStringLiteral("hello %1 sim:bench sim:deltas=3").arg(serial)}},
-                         [&](const QJsonArray &args) {
-                             acked = true;
-                             ok = args.first().toObject().value("ok").toBool();
-                         });
+                            {{"session_id", QStringLiteral("good-%1").arg(serial)},
+                             {"input", QStringLiteral("hello %1 sim:bench sim:deltas=3").arg(serial)}},
+                            [&](const QJsonArray &args) {
+                                acked = true;
+                                ok = args.first().toObject().value("ok").toBool();
+                            });
         const bool completed = waitUntil(
             [&] {
                 for (const auto &e : std::as_const(clientRef.events)) {
@@ -294,7 +296,11 @@ class TestRelayWithoutToken : public QObject
         for (const auto &e : std::as_const(clientRef.events))
             sawCompleted = sawCompleted || e.name == QLatin1String("run.completed");
         if (!acked || !ok || !completed || !sawCompleted)
-            tally.errors << QStringLiteral("chat %1: acked %2 ok %3 completed %4").arg(serial).arg(acked).arg(ok).arg(sawCompleted);
+            tally.errors << QStringLiteral("chat %1: acked %2 ok %3 completed %4")
+                                .arg(serial)
+                                .arg(acked)
+                                .arg(ok)
+                                .arg(sawCompleted);
         else
             ++tally.ok;
         clientRef.close();
@@ -324,7 +330,8 @@ class TestRelayWithoutToken : public QObject
         clearRefs.close();
         m.peakKiB = m.idleKiB;
         QTimer sampler;
-        QObject::connect(&sampler, &QTimer::timeout, [&] { m.peakKiB = std::max(m.peakKiB, statusKiB(pid, "VmRSS")); });
+        QObject::connect(&sampler, &QTimer::timeout,
+                         [&] { m.peakKiB = std::max(m.peakKiB, statusKiB(pid, "VmRSS")); });
         sampler.start(10);
 
         QElapsedTimer clock;
@@ -480,17 +487,20 @@ private Q_SLOTS:
 
         // With the token: a JSON call keeps a small body limit (413 from the head, no 100 Continue) ...
         const QByteArray bearer = "Authorization: Bearer " + Token + "\r\n";
-        const QByteArray big = exchange(p, "POST /api/hermes/sessions/x/rename HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer +
-                                               "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
+        const QByteArray big =
+            exchange(p, "POST /api/hermes/sessions/x/rename HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer +
+                            "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
         QCOMPARE(statusOf(big), 413);
         // ... and the upload path takes a file of a few MB.
         const QByteArray file(3 * 1024 * 1024, 'z');
-        const QByteArray body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
-                                "Content-Type: text/plain\r\n\r\n" +
-                                file + "\r\n--XyZ--\r\n";
-        const QByteArray upload = exchange(p, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer +
-                                                  "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: " +
-                                                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const QByteArray body =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
+            "Content-Type: text/plain\r\n\r\n" +
+            file + "\r\n--XyZ--\r\n";
+        const QByteArray upload =
+            exchange(p, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\n" + bearer +
+                            "Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: " +
+                            QByteArray::number(body.size()) + "\r\n\r\n" + body);
         QVERIFY2(statusOf(upload) == 200, upload.left(300).constData());
     }
 
@@ -509,7 +519,8 @@ private Q_SLOTS:
                         return;
                     QByteArray requests;
                     for (int i = 0; i < 103; ++i)
-                        requests += "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+                        requests +=
+                            "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
                     sendAll(fd, requests);
                     QByteArray answers;
                     QElapsedTimer clock;
@@ -585,19 +596,23 @@ private Q_SLOTS:
         const quint16 p = port();
         const QByteArray t = "token=" + Token;
         const auto status = [&](const QByteArray &method, const QByteArray &target) {
-            return statusOf(exchange(p, method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"));
+            return statusOf(exchange(p, method + ' ' + target +
+                                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"));
         };
         QCOMPARE(status("GET", "/api/hermes/sessions?" + t), 401);
         QCOMPARE(status("DELETE", "/api/hermes/sessions/abc?" + t), 401);
         QCOMPARE(status("POST", "/api/hermes/sessions/abc/rename?" + t), 401);
         QCOMPARE(status("POST", "/api/hermes/sessions/batch-delete?" + t), 401);
         QCOMPARE(status("POST", "/upload?" + t), 401);
-        QCOMPARE(status("GET", "/api/hermes/sessions/abc/export?mode=full&ext=json&" + t), 404); // no such chat
-        QVERIFY(status("GET", "/api/hermes/download?path=/etc/hostname&name=h&" + t) != 401);    // 403: not allowed
+        QCOMPARE(status("GET", "/api/hermes/sessions/abc/export?mode=full&ext=json&" + t),
+                 404); // no such chat
+        QVERIFY(status("GET", "/api/hermes/download?path=/etc/hostname&name=h&" + t) !=
+                401); // 403: not allowed
         QCOMPARE(status("POST", "/api/hermes/sessions/abc/export?" + t), 401);
-        QCOMPARE(statusOf(exchange(p, "GET /api/hermes/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
-                                          "\r\n\r\n")),
-                 200);
+        QCOMPARE(
+            statusOf(exchange(p, "GET /api/hermes/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                     Token + "\r\n\r\n")),
+            200);
     }
 
     // 6. Failed token checks: the connection is closed, the address backs off, the log stays short.
@@ -617,7 +632,8 @@ private Q_SLOTS:
         const QByteArray answers = receive(fd, 3000, {}, &closed);
         ::close(fd);
         QVERIFY(closed);
-        QVERIFY2(answers.count("HTTP/1.1 401") >= 1 && answers.count("HTTP/1.1 401") <= 3, answers.constData());
+        QVERIFY2(answers.count("HTTP/1.1 401") >= 1 && answers.count("HTTP/1.1 401") <= 3,
+                 answers.constData());
 
         // Socket.IO: wrong-token CONNECTs on one connection end it after at most three refusals.
         QWebSocket ws;
@@ -637,12 +653,15 @@ private Q_SLOTS:
         // The address now backs off: a further wrong token waits, the right one does not.
         QElapsedTimer clock;
         clock.start();
-        QCOMPARE(statusOf(exchange(p, "GET /api/hermes/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\n\r\n")),
-                 401);
+        QCOMPARE(
+            statusOf(exchange(
+                p, "GET /api/hermes/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\n\r\n")),
+            401);
         const qint64 wrongMs = clock.restart();
-        QCOMPARE(statusOf(exchange(p, "GET /api/hermes/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
-                                          "\r\n\r\n")),
-                 200);
+        QCOMPARE(
+            statusOf(exchange(p, "GET /api/hermes/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                     Token + "\r\n\r\n")),
+            200);
         const qint64 rightMs = clock.elapsed();
         QVERIFY2(wrongMs >= 200, qPrintable(QString::number(wrongMs)));
         QVERIFY2(rightMs < 200, qPrintable(QString::number(rightMs)));
@@ -680,7 +699,9 @@ private Q_SLOTS:
         QVERIFY(started);
         RelayTestClient client; // a chat, so the database has written something
         QVERIFY(connectClient(client, m_relay->url));
-        struct stat info{};
+        struct stat info
+        {
+        };
         // RelayProcess's --data-dir: the program keeps its database right in it.
         const QString db = m_dataDir + QStringLiteral("/caduceus.db");
         QVERIFY(::stat(QFile::encodeName(m_dataDir).constData(), &info) == 0);
@@ -698,7 +719,8 @@ private Q_SLOTS:
     {
         QVERIFY(startRelay());
         for (const QByteArray target : {"/", "/index.html", "/health"}) {
-            const QByteArray answer = exchange(port(), "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            const QByteArray answer =
+                exchange(port(), "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             QCOMPARE(statusOf(answer), 200);
             const QByteArray head = answer.left(answer.indexOf("\r\n\r\n")).toLower();
             QVERIFY2(head.contains("\r\nx-frame-options: sameorigin"), head.constData());
