@@ -3,6 +3,8 @@
 # fault injection, kill -9 crash safety, relay hardening, secrets, and the relay soak. Every figure in
 # that file comes from this script; run it again to refresh them.
 #
+# (also: what a client without the token can do to the relay, with RSS figures per attack)
+#
 #   scripts/reliability-report.sh [options]
 #     --build-dir DIR      g++ build used for the tests and the programs (default build-reliability,
 #                          RelWithDebInfo; configured here when missing)
@@ -47,7 +49,7 @@ if [ ! -f "$build_dir/build.ninja" ]; then
 fi
 echo "== building the tests and the programs in $build_dir"
 cmake --build "$build_dir" --parallel "$(nproc)" --target caduceus hermes-sim tst_fault_injection \
-  tst_crash_safety tst_relay_hardening tst_secrets >/dev/null
+  tst_crash_safety tst_relay_hardening tst_relay_without_token tst_secrets >/dev/null
 
 run_qt_test() { # name -> $results/name.xml (JUnit), never stops the report
   local name=$1; shift
@@ -66,6 +68,8 @@ fi
 # --- fault injection, relay hardening, secrets
 run_qt_test tst_fault_injection
 run_qt_test tst_relay_hardening
+rm -f "$results/attacks.tsv"
+run_qt_test tst_relay_without_token CADUCEUS_ATTACK_REPORT="$repo/$results/attacks.tsv"
 run_qt_test tst_secrets
 # --- kill -9
 if [ "$kills" -gt 0 ]; then
@@ -221,6 +225,28 @@ else:
 test_section('Figures: relay hardening', 'tst_relay_hardening',
              '`tests/unit/faults/tst_relay_hardening.cpp`: the /chat-run relay in-process on hermes-sim, and the real '
              '`caduceus --relay` for the wiring of origins and attachment folders.')
+title = 'Figures: relay without the token'
+attacks = os.path.join(results, 'attacks.tsv')
+if os.path.exists(attacks) and junit('tst_relay_without_token') is not None:
+    test_section(title, 'tst_relay_without_token',
+                 '`tests/unit/faults/tst_relay_without_token.cpp` (issue 21): the real `caduceus --relay --web-ui` on '
+                 'hermes-sim; each attack of the report runs from raw sockets while a client with the token keeps '
+                 'connecting and chatting (a full turn each time). RSS is the relay\'s, sampled every 10 ms and from '
+                 '`VmHWM`; the bound is idle + 32 MiB.')
+    lines.pop()
+    w('')
+    w('| attack | relay RSS idle (MiB) | peak (MiB) | growth (MiB) | chats with the token: ok / errors / reconnects | time (s) |')
+    w('|---|---:|---:|---:|---|---:|')
+    for line in open(attacks).read().splitlines():
+        if not line.strip():
+            continue
+        name, idle, peak, ok, errors, secs, reconnects = (line.split('\t') + ['0'])[:7]
+        w(f'| {name} | {idle} | {peak} | {float(peak) - float(idle):.1f} | {ok} / {errors} / {reconnects} | {secs} |')
+    w('')
+else:
+    sec = previous_section(old, title)
+    if sec:
+        lines.extend(sec.splitlines()); w('')
 test_section('Figures: secrets', 'tst_secrets',
              '`tests/unit/faults/tst_secrets.cpp`: a random agent key and relay token, full debug logging, the CLI and the '
              'relay through tools, approvals, failures, malformed packets, every export form and a SIGABRT; then every '

@@ -149,8 +149,13 @@ void RelayMode::start(AppRuntime *runtime, const RelayConfig &config)
         QTextStream out(stdout);
         out << "Caduceus relay listening on " << host->url() << "\n";
         out << "agent: " << runtime->agentDescription() << "\n";
+        // Say where the token really lives: a user told "keychain" looks for it there.
+        const bool memoryOnly = runtime->secrets()->usingMemoryFallback();
         out << "token: " << QString::fromLatin1(host->token())
-            << (host->tokenWasGenerated() ? "  (new; kept in the keychain)" : "") << "\n";
+            << (!host->tokenWasGenerated() ? ""
+                : memoryOnly               ? "  (new; held only in this process's memory: no keychain)"
+                                           : "  (new; kept in the keychain)")
+            << "\n";
         if (!config.webUi.staticDir.isEmpty())
             out << "web UI: open " << host->url() << "/ in a browser and sign in with the token above\n";
         else

@@ -19,6 +19,16 @@ struct EngineOptions
     qint64 maxBufferedBytes = 16 * 1024 * 1024;
     // Open Engine.IO sessions per endpoint; further handshakes are refused.
     int maxSessions = 1024;
+    // Sessions not admitted yet (EngineServer::requireAdmission: a Socket.IO client is admitted when it
+    // joins a namespace, i.e. once it has shown the token). Anyone can open one, so they have their own
+    // small budget inside maxSessions, in total and per client address: at either limit a new handshake
+    // replaces the oldest unadmitted session (of that address first), so a flood of handshakes never
+    // takes the room of admitted sessions nor keeps a new client out. Each lives at most
+    // unadmittedLifeMs, and may send at most maxUnadmittedPayload bytes per polling request.
+    int maxUnadmittedSessions = 256;
+    int maxUnadmittedSessionsPerAddress = 128;
+    int unadmittedLifeMs = 10'000;
+    qint64 maxUnadmittedPayload = 16 * 1024;
     // A server-initiated close of a polling session keeps its last packets this long for one more GET.
     int closeLingerMs = 5'000;
     // Web pages a browser may connect from, as exact origins (scheme://host[:port]). A request with an

@@ -136,7 +136,7 @@ void EngineServer::handleRequest(const net::HttpRequest &request, net::HttpRespo
             sendEngineError(responder, 400, BadHandshakeMethod, QStringLiteral("Bad handshake method"));
             return;
         }
-        if (m_sessions.size() >= m_options.maxSessions) {
+        if (!makeRoomForSession(request.peerAddress)) {
             sendEngineError(responder, 503, Forbidden, QStringLiteral("Too many sessions"));
             return;
         }
@@ -186,7 +186,7 @@ bool EngineServer::handleUpgrade(const net::HttpRequest &request, QTcpSocket *so
         return false;
     const QString sid = request.query.queryItemValue(QStringLiteral("sid"));
     if (sid.isEmpty()) {
-        if (m_sessions.size() >= m_options.maxSessions)
+        if (!makeRoomForSession(request.peerAddress))
             return false;
     } else if (!m_sessions.contains(sid)) {
         return false; // unknown sid: HTTP 400
@@ -228,9 +228,55 @@ EngineSocket *EngineServer::createSession(const QUrlQuery &query, const QHostAdd
     m_sessions.insert(id, socket);
     connect(socket, &EngineSocket::finished, this, [this, socket] {
         m_sessions.remove(socket->id());
+        m_unadmitted.removeOne(socket);
         socket->deleteLater();
     });
+    if (m_admissionRequired) {
+        m_unadmitted.append(socket);
+        connect(socket, &EngineSocket::closed, this, [this, socket] { m_unadmitted.removeOne(socket); });
+        QTimer::singleShot(m_options.unadmittedLifeMs, socket, [this, socket] {
+            if (m_unadmitted.contains(socket))
+                socket->close(QStringLiteral("not admitted in time"));
+        });
+    }
     return socket;
+}
+
+bool EngineServer::makeRoomForSession(const QHostAddress &peer)
+{
+    if (m_admissionRequired) {
+        int fromPeer = 0;
+        for (const EngineSocket *socket : std::as_const(m_unadmitted))
+            fromPeer += socket->peerAddress() == peer ? 1 : 0;
+        const bool peerFull = fromPeer >= m_options.maxUnadmittedSessionsPerAddress;
+        if (peerFull || m_unadmitted.size() >= m_options.maxUnadmittedSessions) {
+            for (EngineSocket *socket : std::as_const(m_unadmitted)) {
+                if (!peerFull || socket->peerAddress() == peer) {
+                    // Closing removes it from m_unadmitted (closed()), so stop iterating right away.
+                    socket->close(QStringLiteral("replaced by a newer unadmitted session"));
+                    break;
+                }
+            }
+        }
+    }
+    return m_sessions.size() < m_options.maxSessions;
+}
+
+void EngineServer::requireAdmission()
+{
+    m_admissionRequired = true;
+}
+
+void EngineServer::admit(EngineSocket *socket)
+{
+    m_unadmitted.removeOne(socket);
+}
+
+net::HttpHeadVerdict EngineServer::headVerdict(const net::HttpRequest &head) const
+{
+    const EngineSocket *socket = m_sessions.value(head.query.queryItemValue(QStringLiteral("sid")));
+    const bool trusted = socket && !m_unadmitted.contains(socket);
+    return net::HttpHeadVerdict::proceed(trusted ? m_options.maxPayload + 1 : m_options.maxUnadmittedPayload);
 }
 
 void EngineServer::closeAll(const QString &reason)

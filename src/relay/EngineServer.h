@@ -5,6 +5,7 @@
 
 #include "relay/EngineOptions.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -16,6 +17,7 @@ class QWebSocketServer;
 
 namespace caduceus::net {
 struct HttpRequest;
+struct HttpHeadVerdict;
 class HttpResponder;
 } // namespace caduceus::net
 
@@ -41,6 +43,17 @@ public:
     // For HttpServer::UpgradeHandler: true when the socket was taken for a WebSocket session or probe.
     bool handleUpgrade(const net::HttpRequest &request, QTcpSocket *socket);
 
+    // The body limit of a polling request from its head: an admitted session may send maxPayload (one byte
+    // more reaches handleRequest, which answers 413 and ends the session), anyone else very little.
+    net::HttpHeadVerdict headVerdict(const net::HttpRequest &head) const;
+
+    // From now on new sessions count as unadmitted until admit() (EngineOptions::maxUnadmittedSessions).
+    // Called by the layer that knows who may stay (SocketServer); raw endpoints admit every session.
+    void requireAdmission();
+    void admit(EngineSocket *socket);
+    bool isAdmitted(const EngineSocket *socket) const { return !m_unadmitted.contains(socket); }
+    int unadmittedCount() const { return int(m_unadmitted.size()); }
+
     int sessionCount() const { return int(m_sessions.size()); }
     EngineSocket *session(const QString &id) const { return m_sessions.value(id); }
     // Closes every session (e.g. on shutdown).
@@ -61,12 +74,17 @@ private:
     // EngineOptions::allowedOrigins; the refusal reason, or empty when the request may go on.
     QString checkOrigin(const net::HttpRequest &request) const;
     EngineSocket *createSession(const QUrlQuery &query, const QHostAddress &peer);
+    // Whether a handshake from `peer` may create a session; may close the oldest unadmitted one for it.
+    bool makeRoomForSession(const QHostAddress &peer);
     void onNewWebSocket();
 
     QString m_path;
     EngineOptions m_options;
     QWebSocketServer *m_webSocketServer = nullptr;
     QHash<QString, EngineSocket *> m_sessions;
+    bool m_admissionRequired = false;
+    // Unadmitted sessions, oldest first (a few hundred at most: scanned, not indexed).
+    QList<EngineSocket *> m_unadmitted;
 };
 
 } // namespace caduceus::relay

@@ -11,12 +11,14 @@ RelayServer::RelayServer(const RelayOptions &options, QObject *parent) : QObject
 {
     m_http = new net::HttpServer(this);
     net::HttpServerLimits limits = m_http->limits();
-    // Oversized polling bodies must reach the Engine.IO layer, which answers 413 and ends that session.
-    limits.maxBodyBytes = std::max(limits.maxBodyBytes, options.engine.maxPayload + 1);
+    // Larger bodies are granted per request from its head (headVerdict): polling requests of admitted
+    // Engine.IO sessions, and what the fallback's head handler allows (web UI uploads with the token).
+    limits.maxBodyBytes = DefaultBodyBytes;
     m_http->setLimits(limits);
     m_http->setHandler([this](const net::HttpRequest &request, net::HttpResponder *responder) {
         handleRequest(request, responder);
     });
+    m_http->setHeadHandler([this](const net::HttpRequest &head) { return headVerdict(head); });
     m_http->setUpgradeHandler([this](const net::HttpRequest &request, QTcpSocket *socket) {
         return handleUpgrade(request, socket);
     });
@@ -68,6 +70,20 @@ bool RelayServer::registerNamespace(const QString &name, std::unique_ptr<Namespa
 void RelayServer::setHttpFallback(net::HttpServer::Handler handler)
 {
     m_fallback = std::move(handler);
+}
+
+void RelayServer::setHttpHeadFallback(net::HttpServer::HeadHandler handler)
+{
+    m_headFallback = std::move(handler);
+}
+
+net::HttpHeadVerdict RelayServer::headVerdict(const net::HttpRequest &head) const
+{
+    if (const EngineServer *endpoint = endpointFor(head.path))
+        return endpoint->headVerdict(head);
+    if (m_fallback && m_headFallback)
+        return m_headFallback(head);
+    return net::HttpHeadVerdict::proceed();
 }
 
 EngineServer *RelayServer::addEngineEndpoint(const QString &path, const EngineOptions &options)

@@ -38,6 +38,11 @@ public:
 
     bool registerNamespace(const QString &name, std::unique_ptr<Namespace> handler);
     void setHttpFallback(net::HttpServer::Handler handler);
+    // Decides on the heads of the requests that go to the fallback (see HttpServer::setHeadHandler);
+    // without one they go on with the small default body limit (RelayServer::DefaultBodyBytes).
+    void setHttpHeadFallback(net::HttpServer::HeadHandler handler);
+    // Body limit of a request nothing asked more for: the relay's own paths need none.
+    static constexpr qint64 DefaultBodyBytes = 16 * 1024;
     // A raw Engine.IO endpoint (no Socket.IO on top): connect to its connection() signal.
     EngineServer *addEngineEndpoint(const QString &path, const EngineOptions &options);
 
@@ -48,6 +53,7 @@ public:
 
 private:
     void handleRequest(const net::HttpRequest &request, net::HttpResponder *responder);
+    net::HttpHeadVerdict headVerdict(const net::HttpRequest &head) const;
     bool handleUpgrade(const net::HttpRequest &request, QTcpSocket *socket);
     EngineServer *endpointFor(const QString &path) const;
 
@@ -57,6 +63,7 @@ private:
     SocketServer *m_socketServer = nullptr;
     QList<EngineServer *> m_endpoints;
     net::HttpServer::Handler m_fallback;
+    net::HttpServer::HeadHandler m_headFallback;
 };
 
 } // namespace caduceus::relay

@@ -1,5 +1,6 @@
 #include "relay/SocketConnection.h"
 
+#include "relay/EngineServer.h"
 #include "relay/EngineSocket.h"
 #include "relay/Socket.h"
 #include "relay/SocketServer.h"
@@ -63,8 +64,15 @@ void SocketConnection::onText(const QByteArray &utf8)
         return;
     }
     if (packet.value().isBinary() && packet.value().attachments > 0) {
+        // Nothing is held for a namespace this client has not joined (it has not shown the token).
+        if (!m_sockets.contains(packet.value().nsp)) {
+            fail(QStringLiteral("binary packet for namespace %1, which this client has not joined")
+                     .arg(packet.value().nsp));
+            return;
+        }
         m_pendingBinary = std::move(packet.value());
         m_receivedAttachments.clear();
+        m_receivedAttachmentBytes = 0;
         return;
     }
     dispatch(packet.value(), {});
@@ -76,6 +84,12 @@ void SocketConnection::onBinary(const QByteArray &bytes)
         return;
     if (!m_pendingBinary) {
         fail(QStringLiteral("binary message without a binary packet"));
+        return;
+    }
+    m_receivedAttachmentBytes += bytes.size();
+    if (m_receivedAttachmentBytes > m_server->options().maxPendingAttachmentBytes) {
+        fail(QStringLiteral("binary attachments over %1 bytes")
+                 .arg(m_server->options().maxPendingAttachmentBytes));
         return;
     }
     m_receivedAttachments.append(bytes);
@@ -128,9 +142,20 @@ void SocketConnection::handleConnect(const SocketPacket &packet)
     const QJsonObject auth = packet.data.toObject();
     QString error;
     if (!handler->authorize(auth, m_engine ? m_engine->query() : QUrlQuery(), &error)) {
-        qCInfo(lcSocket) << "refused a connection to" << packet.nsp << ":" << error;
-        sendPacket(SocketPacket::connectError(packet.nsp,
-                                              error.isEmpty() ? QStringLiteral("Not authorized") : error));
+        // Rate-limited log line and per-address back-off; a connection that keeps trying is closed.
+        const QHostAddress peer = m_engine ? m_engine->peerAddress() : QHostAddress();
+        const int delayMs = m_server->authFailures().recordFailure(
+            peer, QStringLiteral("Socket.IO CONNECT to %1: %2").arg(packet.nsp, error));
+        const SocketPacket refusal = SocketPacket::connectError(
+            packet.nsp, error.isEmpty() ? QStringLiteral("Not authorized") : error);
+        if (++m_authFailures >= AuthFailures::PerConnection) {
+            sendPacket(refusal);
+            close(QStringLiteral("too many failed authorizations"));
+        } else if (delayMs > 0) {
+            QTimer::singleShot(delayMs, this, [this, refusal] { sendPacket(refusal); });
+        } else {
+            sendPacket(refusal);
+        }
         return;
     }
     if (m_closed)
@@ -143,6 +168,8 @@ void SocketConnection::handleConnect(const SocketPacket &packet)
     m_sockets.insert(packet.nsp, socket);
     m_server->attachSocket(socket);
     m_connectTimer.stop();
+    if (m_engine)
+        m_server->m_engine->admit(m_engine);
     sendPacket(SocketPacket::connect(packet.nsp, QJsonObject{{QStringLiteral("sid"), socket->id()}}));
     handler->onConnect(socket);
 }
@@ -201,6 +228,7 @@ void SocketConnection::onEngineClosed(const QString &reason)
     m_connectTimer.stop();
     m_pendingBinary.reset();
     m_receivedAttachments.clear();
+    m_receivedAttachmentBytes = 0;
     const QList<Socket *> sockets = m_sockets.values();
     for (Socket *socket : sockets)
         removeSocket(socket, reason, false);

@@ -49,6 +49,8 @@ private:
     QHash<QString, Socket *> m_sockets;
     std::optional<SocketPacket> m_pendingBinary;
     QList<QByteArray> m_receivedAttachments;
+    qint64 m_receivedAttachmentBytes = 0;
+    int m_authFailures = 0;
     QTimer m_connectTimer;
     bool m_closed = false;
 };

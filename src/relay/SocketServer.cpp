@@ -16,8 +16,10 @@ QString normalizedNamespace(const QString &name)
 } // namespace
 
 SocketServer::SocketServer(EngineServer *engine, const SocketServerOptions &options, QObject *parent)
-    : QObject(parent), m_options(options)
+    : QObject(parent), m_options(options), m_engine(engine), m_authFailures(options.authFailures)
 {
+    // Sessions stay unadmitted (their own small budget, a short life) until they join a namespace.
+    engine->requireAdmission();
     connect(engine, &EngineServer::connection, this, &SocketServer::onEngineConnection);
 }
 

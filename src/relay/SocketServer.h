@@ -2,6 +2,7 @@
 // Socket.IO v5 on top of an EngineServer: namespaces registered as Namespace objects, sockets, rooms and
 // broadcasts.
 
+#include "relay/AuthFailures.h"
 #include "relay/Namespace.h"
 #include "relay/SocketServerOptions.h"
 
@@ -37,6 +38,8 @@ public:
     // The same without a copy; valid until the room changes.
     const QSet<Socket *> &roomMembers(const QString &nsp, const QString &room) const;
     int connectionCount() const { return int(m_connections.size()); }
+    // Failed namespace authorizations per address; shared with the relay's REST API (same token).
+    AuthFailures &authFailures() { return m_authFailures; }
 
     void emitToRoom(const QString &nsp, const QString &room, const QString &event, const SocketPayload &args);
     void emitToNamespace(const QString &nsp, const QString &event, const SocketPayload &args);
@@ -67,6 +70,8 @@ private:
     void leaveRoom(Socket *socket, const QString &room);
 
     SocketServerOptions m_options;
+    EngineServer *m_engine = nullptr;
+    AuthFailures m_authFailures;
     std::map<QString, NamespaceEntry> m_namespaces;
     QSet<SocketConnection *> m_connections;
 };

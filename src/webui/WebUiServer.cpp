@@ -2,6 +2,7 @@
 
 #include "chat/SessionManager.h"
 #include "relay/RelayServer.h"
+#include "relay/SocketServer.h"
 #include "version.h"
 #include "webui/LandingPage.h"
 #include "webui/ModelCatalog.h"
@@ -21,6 +22,12 @@ constexpr qint64 kUnknownContextLength = 200'000;
 constexpr qint64 kMultipartOverheadBytes = 1024 * 1024;
 // The server's body limit fits an upload; every other call sends a small JSON object at most.
 constexpr qint64 kMaxJsonBodyBytes = 1024 * 1024;
+
+bool isApiPath(const QString &path)
+{
+    return path.startsWith(QLatin1String("/api/")) || path == QLatin1String("/api") ||
+           path == QLatin1String("/upload");
+}
 
 bool isProfileName(const QString &name)
 {
@@ -49,10 +56,11 @@ qint64 WebUiServer::requiredBodyBytes() const
 
 void WebUiServer::install(relay::RelayServer *server)
 {
-    net::HttpServerLimits limits = server->httpServer()->limits();
-    limits.maxBodyBytes = std::max(limits.maxBodyBytes, requiredBodyBytes());
-    server->httpServer()->setLimits(limits);
+    m_authFailures = &server->socketServer()->authFailures();
     const QPointer<WebUiServer> self(this);
+    server->setHttpHeadFallback([self](const net::HttpRequest &head) {
+        return self ? self->headVerdict(head) : net::HttpHeadVerdict::proceed();
+    });
     server->setHttpFallback([self](const net::HttpRequest &request, net::HttpResponder *responder) {
         if (self)
             self->handle(request, responder);
@@ -69,9 +77,36 @@ QString WebUiServer::requestedProfile(const net::HttpRequest &request) const
     return isProfileName(profile) ? profile : QString();
 }
 
+net::HttpResponder::Headers WebUiServer::baseHeaders(const net::HttpRequest &request) const
+{
+    net::HttpResponder::Headers headers = m_cors.responseHeaders(request);
+    // No other site may show these pages in a frame (clickjacking the chat or the sign-in).
+    headers.emplaceBack("X-Frame-Options", "SAMEORIGIN");
+    headers.emplaceBack("Content-Security-Policy", "frame-ancestors 'self'");
+    return headers;
+}
+
+net::HttpHeadVerdict WebUiServer::headVerdict(const net::HttpRequest &head)
+{
+    const QString &path = head.path;
+    if (head.method == "OPTIONS" || !isApiPath(path) ||
+        (path == QLatin1String("/api/auth/status") && head.method == "GET"))
+        return net::HttpHeadVerdict::proceed(); // the server's small default limit
+    if (!m_auth.isAuthorized(head)) {
+        const int delayMs = m_authFailures->recordFailure(
+            head.peerAddress, QStringLiteral("REST %1 %2").arg(QString::fromLatin1(head.method), path));
+        net::HttpResponder::Headers headers = baseHeaders(head);
+        headers.emplaceBack("Cache-Control", "no-store");
+        return net::HttpHeadVerdict::refuse(401, QStringLiteral("Unauthorized"), headers, delayMs);
+    }
+    if (path == QLatin1String("/upload") && head.method == "POST")
+        return net::HttpHeadVerdict::proceed(requiredBodyBytes());
+    return net::HttpHeadVerdict::proceed(kMaxJsonBodyBytes);
+}
+
 void WebUiServer::handle(const net::HttpRequest &request, net::HttpResponder *responder)
 {
-    const net::HttpResponder::Headers cors = m_cors.responseHeaders(request);
+    const net::HttpResponder::Headers cors = baseHeaders(request);
     if (request.method == "OPTIONS") {
         // Preflights carry no credentials: answered without auth, and with a JSON body like every 2xx.
         net::HttpResponder::Headers headers = m_cors.preflightHeaders(request);
@@ -80,9 +115,7 @@ void WebUiServer::handle(const net::HttpRequest &request, net::HttpResponder *re
         return;
     }
     const QString &path = request.path;
-    const bool isApi = path.startsWith(QLatin1String("/api/")) || path == QLatin1String("/api") ||
-                       path == QLatin1String("/upload");
-    if (!isApi) {
+    if (!isApiPath(path)) {
         handlePublic(request, responder, cors);
         return;
     }
@@ -97,6 +130,9 @@ void WebUiServer::handle(const net::HttpRequest &request, net::HttpResponder *re
         return;
     }
     if (!m_auth.isAuthorized(request)) {
+        // Normally refused from the head already (headVerdict); this is for callers without that stage.
+        m_authFailures->recordFailure(
+            request.peerAddress, QStringLiteral("REST %1 %2").arg(QString::fromLatin1(request.method), path));
         responder->sendError(401, QStringLiteral("Unauthorized"), headers);
         return;
     }

@@ -9,6 +9,7 @@
 //   auto *webUi = new WebUiServer(manager, token, options, relayServer);
 //   webUi->install(relayServer);
 #include "net/HttpServer.h"
+#include "relay/AuthFailures.h"
 #include "webui/ApiAuth.h"
 #include "webui/CorsPolicy.h"
 #include "webui/FilesApi.h"
@@ -38,10 +39,14 @@ public:
                 QObject *parent = nullptr);
     ~WebUiServer() override;
 
-    // Answers every HTTP request the relay does not route to an Engine.IO endpoint, and raises the
-    // server's body limit so an upload up to the configured size reaches the upload handler.
+    // Answers every HTTP request the relay does not route to an Engine.IO endpoint, and decides on
+    // their heads (headVerdict); failed token checks count with the /chat-run socket's.
     void install(relay::RelayServer *server);
     void handle(const net::HttpRequest &request, net::HttpResponder *responder);
+    // Before the body is read: an API request without the token gets 401 (after a back-off delay when
+    // its address keeps failing) and its body is never read; the token's uploads may send
+    // requiredBodyBytes(), other API calls a small JSON body, public paths nearly nothing.
+    net::HttpHeadVerdict headVerdict(const net::HttpRequest &head);
 
     const WebUiOptions &options() const { return m_options; }
     bool servesStaticFiles() const { return m_static != nullptr; }
@@ -57,10 +62,13 @@ private:
     void answerContextLength(const ApiRequest &api) const;
     void answerModels(const ApiRequest &api);
     QString requestedProfile(const net::HttpRequest &request) const;
+    net::HttpResponder::Headers baseHeaders(const net::HttpRequest &request) const;
 
     chat::SessionManager *m_manager;
     WebUiOptions m_options;
     ApiAuth m_auth;
+    relay::AuthFailures m_ownAuthFailures;
+    relay::AuthFailures *m_authFailures = &m_ownAuthFailures;
     CorsPolicy m_cors;
     SessionsApi m_sessions;
     FilesApi m_files;

@@ -7,6 +7,11 @@
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <limits>
+
+#ifdef Q_OS_UNIX
+#include <sys/ioctl.h>
+#endif
 
 namespace caduceus::net {
 
@@ -65,8 +70,11 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpSer
 {
     HttpParserLimits parserLimits;
     parserLimits.maxHeaderBytes = m_config->limits.maxHeaderBytes;
-    parserLimits.maxBodyBytes = m_config->limits.maxBodyBytes;
+    // Each request gets its body limit once its head is known (applyHeadVerdict); the parser only refuses
+    // lengths no limit could allow.
+    parserLimits.maxBodyBytes = std::numeric_limits<qint64>::max();
     m_parser.setLimits(parserLimits);
+    m_peerAddress = socket->peerAddress();
 
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -77,6 +85,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpSer
     m_requestTimer.setSingleShot(true);
     m_requestTimer.setInterval(m_config->limits.requestTimeoutMs);
     connect(&m_requestTimer, &QTimer::timeout, this, &HttpConnection::onRequestTimeout);
+    m_firstHeadTimer.setSingleShot(true);
+    m_firstHeadTimer.setInterval(m_config->limits.firstHeadTimeoutMs);
+    connect(&m_firstHeadTimer, &QTimer::timeout, this, &HttpConnection::onFirstHeadTimeout);
     m_lingerTimer.setSingleShot(true);
     m_lingerTimer.setInterval(kLingerQuietMs);
     connect(&m_lingerTimer, &QTimer::timeout, this, [this] {
@@ -85,7 +96,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const HttpSer
     });
 
     connectSocket();
-    m_idleTimer.start();
+    m_firstHeadTimer.start();
     if (m_socket->bytesAvailable() > 0)
         scheduleProcessing();
 }
@@ -118,6 +129,25 @@ void HttpConnection::abort()
     if (m_socket)
         m_socket->abort();
     onDisconnected();
+}
+
+bool HttpConnection::canBeGivenUp() const
+{
+    if (m_finished)
+        return false;
+    if (m_closing)
+        return true;
+    if (m_current || (m_parser.isHeadComplete() && m_largeBodyGranted))
+        return false;
+        // Bytes already waiting in the kernel: its client is sending a request that this turn of the event
+        // loop has not read yet (e.g. a client that connected during a burst of idle connections).
+#ifdef Q_OS_UNIX
+    int waiting = 0;
+    if (m_socket && m_socket->socketDescriptor() >= 0 &&
+        ::ioctl(int(m_socket->socketDescriptor()), FIONREAD, &waiting) == 0 && waiting > 0)
+        return false;
+#endif
+    return !(m_socket && m_socket->bytesAvailable() > m_headBytesPeeked);
 }
 
 void HttpConnection::writeRaw(const QByteArray &bytes)
@@ -180,9 +210,12 @@ void HttpConnection::processIncoming()
     }
     m_processing = true;
     const QPointer<HttpConnection> alive(this);
+    // One request per turn of the event loop: a client that pipelines hundreds of requests must not keep
+    // every other connection (and the relay's sockets) waiting until all of them are answered.
+    bool dispatched = false;
     do {
         m_processAgain = false;
-        while (alive && !m_finished && !m_closing && m_socket && !m_current) {
+        while (alive && !dispatched && !m_finished && !m_closing && m_socket && !m_current) {
             bool progressed = false;
             if (!m_parser.isHeadComplete()) {
                 progressed = readHead();
@@ -190,19 +223,22 @@ void HttpConnection::processIncoming()
                 progressed = readBody();
             } else {
                 dispatch();
+                dispatched = true;
                 progressed = true;
             }
             if (!progressed)
                 break;
         }
-    } while (alive && m_processAgain);
+    } while (alive && m_processAgain && !dispatched);
     if (!alive)
         return;
     m_processing = false;
+    if (dispatched && !m_current && m_socket && !m_finished && !m_closing)
+        scheduleProcessing(); // the next pipelined request, on the next turn
 
     const bool idle = m_socket && !m_finished && !m_closing && !m_current && !m_parser.isInProgress() &&
                       m_headBytesPeeked == 0;
-    if (idle) {
+    if (idle && m_sawHead) {
         if (!m_idleTimer.isActive())
             m_idleTimer.start();
     } else {
@@ -230,17 +266,60 @@ bool HttpConnection::readHead()
     if (!m_parser.isHeadComplete())
         return used > 0;
 
+    m_sawHead = true;
+    m_firstHeadTimer.stop();
     if (m_parser.request().isWebSocketUpgrade()) {
         handleUpgrade();
         return false;
     }
     m_socket->skip(m_headBytesPeeked);
     m_headBytesPeeked = 0;
+    if (!applyHeadVerdict())
+        return false;
 
+    // Only now that the request may go on does the client learn it may send its body.
     const HttpRequest &request = m_parser.request();
     if (!m_parser.isComplete() && request.version == "HTTP/1.1" &&
         request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0)
         writeRaw("HTTP/1.1 100 Continue\r\n\r\n");
+    return true;
+}
+
+bool HttpConnection::applyHeadVerdict()
+{
+    HttpHeadVerdict verdict;
+    if (m_config->headHandler) {
+        HttpRequest head = m_parser.request();
+        head.peerAddress = m_peerAddress;
+        verdict = m_config->headHandler(head);
+    }
+    if (verdict.status != 0) {
+        // The body is never read: the connection stops taking requests and closes after the answer.
+        m_requestTimer.stop();
+        m_idleTimer.stop();
+        m_closing = true;
+        const QByteArray body = m_config->errorBodyFor(verdict.status, verdict.message);
+        const QByteArray answer =
+            responseHead(verdict.status, "application/json", body.size(), false, false, verdict.headers) +
+            body;
+        if (verdict.delayMs <= 0) {
+            writeRaw(answer);
+            startLingeringClose();
+        } else {
+            m_socket->skip(m_socket->bytesAvailable());
+            QTimer::singleShot(verdict.delayMs, this, [this, answer] {
+                writeRaw(answer);
+                startLingeringClose();
+            });
+        }
+        return false;
+    }
+    const qint64 limit = verdict.maxBodyBytes >= 0 ? verdict.maxBodyBytes : m_config->limits.maxBodyBytes;
+    m_largeBodyGranted = limit > m_config->limits.maxBodyBytes;
+    if (!m_parser.setBodyLimit(limit)) {
+        answerProtocolError(m_parser.errorStatus(), m_parser.errorMessage());
+        return false;
+    }
     return true;
 }
 
@@ -374,6 +453,20 @@ void HttpConnection::onIdleTimeout()
     QTimer::singleShot(kCloseTimeoutMs, this, [this] { abort(); });
 }
 
+void HttpConnection::onFirstHeadTimeout()
+{
+    if (m_sawHead || m_current || m_closing || !m_socket)
+        return;
+    if (m_parser.isInProgress() || m_headBytesPeeked > 0) {
+        answerProtocolError(408, QStringLiteral("The request head did not arrive within %1 ms")
+                                     .arg(m_config->limits.firstHeadTimeoutMs));
+        return;
+    }
+    m_closing = true;
+    m_socket->disconnectFromHost();
+    QTimer::singleShot(kCloseTimeoutMs, this, [this] { abort(); });
+}
+
 void HttpConnection::onRequestTimeout()
 {
     if (m_current || m_closing || !m_socket)
@@ -390,6 +483,7 @@ void HttpConnection::finish()
     m_finished = true;
     m_idleTimer.stop();
     m_requestTimer.stop();
+    m_firstHeadTimer.stop();
     m_lingerTimer.stop();
     Q_EMIT finished(this);
 }

@@ -20,6 +20,7 @@ namespace caduceus::net {
 struct HttpServerConfig
 {
     HttpServer::Handler handler;
+    HttpServer::HeadHandler headHandler;
     HttpServer::UpgradeHandler upgradeHandler;
     HttpServer::ErrorBody errorBody;
     HttpServerLimits limits;
@@ -36,6 +37,10 @@ public:
 
     // Ends the connection at once (server shutdown); the pending responder sees peerClosed().
     void abort();
+    QHostAddress peerAddress() const { return m_peerAddress; }
+    // Nothing is being answered and no large body was granted: closing it loses no work of its client
+    // (it is idle, still sending a head or a small body, or already closing).
+    bool canBeGivenUp() const;
 
     // Used by HttpResponder.
     void writeRaw(const QByteArray &bytes);
@@ -55,6 +60,7 @@ private:
     void processIncoming();
     void scheduleProcessing();
     bool readHead();
+    bool applyHeadVerdict();
     bool readBody();
     void dispatch();
     void handleUpgrade();
@@ -64,6 +70,7 @@ private:
     void onBytesWritten(qint64 bytes);
     void onIdleTimeout();
     void onRequestTimeout();
+    void onFirstHeadTimeout();
     void connectSocket();
     void finish();
 
@@ -76,6 +83,10 @@ private:
     QPointer<HttpResponder> m_current;
     QTimer m_idleTimer;
     QTimer m_requestTimer;
+    QTimer m_firstHeadTimer;
+    QHostAddress m_peerAddress;
+    bool m_sawHead = false;
+    bool m_largeBodyGranted = false;
     QTimer m_lingerTimer;
     QElapsedTimer m_lingerStarted;
     bool m_processing = false;

@@ -119,11 +119,24 @@ void HttpRequestParser::reset()
     m_trailerBytes = 0;
     m_contentLength = 0;
     m_remaining = 0;
+    m_bodyLimit = -1;
     m_chunked = false;
     m_headComplete = false;
     m_started = false;
     m_errorStatus = 0;
     m_errorMessage.clear();
+}
+
+bool HttpRequestParser::setBodyLimit(qint64 maxBodyBytes)
+{
+    if (!m_headComplete || hasFailed())
+        return !hasFailed();
+    m_bodyLimit = std::max<qint64>(0, maxBodyBytes);
+    if (m_contentLength > m_bodyLimit || m_request.body.size() > m_bodyLimit) {
+        fail(413, QStringLiteral("The request body is larger than %1 bytes").arg(m_bodyLimit));
+        return false;
+    }
+    return true;
 }
 
 void HttpRequestParser::fail(int status, const QString &message)
@@ -475,8 +488,8 @@ bool HttpRequestParser::parseChunkSize(const QByteArray &line)
         m_state = State::Trailers;
         return true;
     }
-    if (size > m_limits.maxBodyBytes - m_request.body.size()) {
-        fail(413, QStringLiteral("The request body is larger than %1 bytes").arg(m_limits.maxBodyBytes));
+    if (size > bodyLimit() - m_request.body.size()) {
+        fail(413, QStringLiteral("The request body is larger than %1 bytes").arg(bodyLimit()));
         return false;
     }
     m_remaining = size;

@@ -62,6 +62,11 @@ public:
 
     void setLimits(const HttpParserLimits &limits) { m_limits = limits; }
     const HttpParserLimits &limits() const { return m_limits; }
+    // Once the head is complete: the body limit of this request only (the next one starts again from
+    // limits().maxBodyBytes). A Content-Length above it fails the request with 413 at once, before any
+    // body byte is taken; returns false then.
+    bool setBodyLimit(qint64 maxBodyBytes);
+    qint64 bodyLimit() const { return m_bodyLimit >= 0 ? m_bodyLimit : m_limits.maxBodyBytes; }
 
 private:
     // Appends bytes up to and including '\n' to m_line. Returns the count used and whether a whole
@@ -81,6 +86,7 @@ private:
     qsizetype m_trailerBytes = 0;
     qint64 m_contentLength = 0;
     qint64 m_remaining = 0; // of the Content-Length body or of the current chunk
+    qint64 m_bodyLimit = -1; // this request's, from setBodyLimit()
     bool m_chunked = false;
     bool m_headComplete = false;
     bool m_started = false;

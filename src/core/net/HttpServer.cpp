@@ -13,8 +13,31 @@ class HttpServer::Private
 public:
     QTcpServer *tcpServer = nullptr;
     std::shared_ptr<HttpServerConfig> config = std::make_shared<HttpServerConfig>();
-    QList<HttpConnection *> connections;
+    QList<HttpConnection *> connections; // oldest first
+
+    // Makes room for a connection from `address`: closes the oldest connection that may be given up
+    // (see HttpServerLimits::maxConnectionsPerAddress), from that address when it is at its own limit.
+    bool makeRoomFor(const QHostAddress &address);
 };
+
+bool HttpServer::Private::makeRoomFor(const QHostAddress &address)
+{
+    const HttpServerLimits &limits = config->limits;
+    int fromAddress = 0;
+    for (const HttpConnection *connection : std::as_const(connections))
+        fromAddress += connection->peerAddress() == address ? 1 : 0;
+    const bool addressFull = fromAddress >= limits.maxConnectionsPerAddress;
+    const bool serverFull = connections.size() >= limits.maxConnections;
+    if (!addressFull && !serverFull)
+        return true;
+    for (HttpConnection *connection : std::as_const(connections)) {
+        if ((!addressFull || connection->peerAddress() == address) && connection->canBeGivenUp()) {
+            connection->abort(); // reports finished(): removed from the list at once
+            return true;
+        }
+    }
+    return false;
+}
 
 namespace {
 
@@ -41,7 +64,7 @@ HttpServer::HttpServer(QObject *parent) : QObject(parent), d(new Private)
     connect(d->tcpServer, &QTcpServer::newConnection, this, [this] {
         while (d->tcpServer->hasPendingConnections()) {
             QTcpSocket *socket = d->tcpServer->nextPendingConnection();
-            if (d->connections.size() >= d->config->limits.maxConnections) {
+            if (!d->makeRoomFor(socket->peerAddress())) {
                 refuseConnection(socket, *d->config);
                 continue;
             }
@@ -66,6 +89,11 @@ HttpServer::~HttpServer()
 void HttpServer::setHandler(Handler handler)
 {
     d->config->handler = std::move(handler);
+}
+
+void HttpServer::setHeadHandler(HeadHandler handler)
+{
+    d->config->headHandler = std::move(handler);
 }
 
 void HttpServer::setUpgradeHandler(UpgradeHandler handler)

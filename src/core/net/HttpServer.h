@@ -69,10 +69,48 @@ private:
 struct HttpServerLimits
 {
     int maxHeaderBytes = 16 * 1024;
+    // Body limit of a request the head handler does not set one for (HttpHeadVerdict::maxBodyBytes).
     qint64 maxBodyBytes = 10 * 1024 * 1024;
-    int idleTimeoutMs = 60'000;     // keep-alive connection with no request
+    int idleTimeoutMs = 60'000;     // keep-alive connection with no request, after a first request
     int requestTimeoutMs = 30'000;  // slow-loris: whole request must arrive within this
+    // A new connection must have sent a complete request head within this, or it is closed: an idle
+    // socket costs nothing to open, so it gets no more time than a real client needs.
+    int firstHeadTimeoutMs = 10'000;
     int maxConnections = 512;
+    // Connections from one peer address. At this count (or at maxConnections) a new connection takes the
+    // place of the oldest one that is not being answered and has not been granted a large body (its
+    // client can open it again), so idle sockets never keep anyone out; only when none is left is the new
+    // connection answered 503.
+    int maxConnectionsPerAddress = 128;
+};
+
+// What HttpServer does with a request once its head has arrived, before any of its body is read (and
+// before "100 Continue" is sent): go on with a body limit for this request, or answer at once and close
+// the connection without reading the body (e.g. 401 for a request without the token, 413).
+struct HttpHeadVerdict
+{
+    int status = 0;                               // 0: go on; else the status to answer
+    QString message;                              // of the error body (HttpServer::ErrorBody shape)
+    QList<QPair<QByteArray, QByteArray>> headers; // extra headers of the answer
+    int delayMs = 0;          // answer after this long (slows down guessing); nothing is read meanwhile
+    qint64 maxBodyBytes = -1; // when going on: this request's body limit; -1 = limits().maxBodyBytes
+
+    static HttpHeadVerdict proceed(qint64 maxBodyBytes = -1)
+    {
+        HttpHeadVerdict verdict;
+        verdict.maxBodyBytes = maxBodyBytes;
+        return verdict;
+    }
+    static HttpHeadVerdict refuse(int status, const QString &message,
+                                  const QList<QPair<QByteArray, QByteArray>> &headers = {}, int delayMs = 0)
+    {
+        HttpHeadVerdict verdict;
+        verdict.status = status;
+        verdict.message = message;
+        verdict.headers = headers;
+        verdict.delayMs = delayMs;
+        return verdict;
+    }
 };
 
 class HttpServer : public QObject
@@ -88,7 +126,12 @@ public:
     explicit HttpServer(QObject *parent = nullptr);
     ~HttpServer() override;
 
+    // Decides from the head alone (method, path, headers, peer address; the body is empty). Without one,
+    // every request goes on with limits().maxBodyBytes. Not called for WebSocket upgrades.
+    using HeadHandler = std::function<HttpHeadVerdict(const HttpRequest &head)>;
+
     void setHandler(Handler handler);
+    void setHeadHandler(HeadHandler handler);
     void setUpgradeHandler(UpgradeHandler handler);
     // Shape of the JSON body of the errors the server answers by itself (malformed request, limits,
     // timeouts, refused upgrade, too many connections). Default: {"error": message}.

@@ -14,6 +14,11 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 namespace caduceus::store {
 
 namespace {
@@ -30,6 +35,46 @@ bool hasDatabaseHeader(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return true; // let SQLite report the real problem (permissions, locks)
     return file.read(16) == QByteArray("SQLite format 3", 16);
+}
+
+constexpr QFileDevice::Permissions OwnerOnlyFile = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions OwnerOnlyFolder = OwnerOnlyFile | QFileDevice::ExeOwner;
+
+// The folder holding the database is the user's alone (0700), whatever the umask, unless it is not the
+// user's own or is a shared sticky folder such as /tmp (someone pointed the data folder there).
+void makePrivateFolder(const QString &folder)
+{
+#ifdef Q_OS_UNIX
+    struct stat info
+    {
+    };
+    if (::stat(QFile::encodeName(folder).constData(), &info) != 0 || info.st_uid != ::getuid() ||
+        (info.st_mode & S_ISVTX) != 0)
+        return;
+#endif
+    QFile::setPermissions(folder, OwnerOnlyFolder);
+}
+
+// The chats are private whatever the umask: the database and its -wal/-shm are 0600 (SQLite gives the
+// -wal and -shm the database's own mode, so the file exists with that mode before SQLite opens it).
+bool makePrivateDatabaseFile(const QString &path, QString &error)
+{
+    QFile file(path);
+    if (!file.exists()) {
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, OwnerOnlyFile)) {
+            if (file.exists())
+                return true; // made meanwhile by another process; it is tightened below next time
+            error = file.errorString();
+            return false;
+        }
+        file.close();
+    }
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        QFile part(path + suffix);
+        if (part.exists())
+            part.setPermissions(OwnerOnlyFile);
+    }
+    return true;
 }
 
 } // namespace
@@ -65,6 +110,7 @@ Database::OpenResult Database::open(const QString &path)
                     .arg(QDir::toNativeSeparators(folder));
             return result;
         }
+        makePrivateFolder(folder);
     }
 
     // A file that does not even start like a database is moved aside before SQLite opens it: SQLite would
@@ -115,6 +161,14 @@ Database::OpenResult Database::open(const QString &path)
 
 Database::Attempt Database::openAndPrepare(const QString &path, OpenResult &result)
 {
+    if (path != MemoryPath) {
+        QString error;
+        if (!makePrivateDatabaseFile(path, error)) {
+            result.error = QStringLiteral("Cannot create %1: %2. Check that the folder is writable.")
+                               .arg(QDir::toNativeSeparators(path), error);
+            return Attempt::Failed;
+        }
+    }
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     if (!m_db.isValid()) {
         result.error = QStringLiteral("Qt's SQLite driver (QSQLITE) is not installed; reinstall Caduceus.");

@@ -14,6 +14,7 @@
 
 #include <memory>
 
+using caduceus::net::HttpHeadVerdict;
 using caduceus::net::HttpRequest;
 using caduceus::net::HttpResponder;
 using caduceus::net::HttpServer;
@@ -537,21 +538,122 @@ private Q_SLOTS:
         HttpServerLimits limits;
         limits.maxConnections = 2;
         startServer(limits);
+        // Both connections are being answered (streams), so neither can make room for a third.
         RawClient first(m_server->serverPort());
         RawClient second(m_server->serverPort());
         QVERIFY(first.waitConnected());
         QVERIFY(second.waitConnected());
-        QTRY_COMPARE(m_server->connectionCount(), 2);
+        first.send("GET /stream-forever HTTP/1.1\r\n\r\n");
+        second.send("GET /stream-forever HTTP/1.1\r\n\r\n");
+        QTRY_COMPARE(m_deferred.size(), 2);
         RawClient third(m_server->serverPort());
         RawResponse response;
         QVERIFY(third.readResponse(&response));
         QCOMPARE(response.status, 503);
         QCOMPARE(response.header("retry-after"), QByteArray("1"));
         QVERIFY(third.waitClosed());
-        // The first two still work.
-        first.send("GET /hello HTTP/1.1\r\n\r\n");
-        QVERIFY(first.readResponse(&response));
+        QVERIFY(!first.closed && !second.closed); // the streams go on
+    }
+
+    // Issue 21: idle sockets never keep anyone out. At the per-address limit a new connection replaces
+    // the oldest one that is not being answered; a connection being answered is never replaced.
+    void idleConnectionsMakeRoom()
+    {
+        HttpServerLimits limits;
+        limits.maxConnectionsPerAddress = 4;
+        startServer(limits);
+        RawClient busy(m_server->serverPort());
+        QVERIFY(busy.waitConnected());
+        busy.send("GET /stream-forever HTTP/1.1\r\n\r\n");
+        QTRY_COMPARE(m_deferred.size(), 1);
+        std::vector<std::unique_ptr<RawClient>> idle;
+        for (int i = 0; i < 20; ++i) {
+            idle.push_back(std::make_unique<RawClient>(m_server->serverPort()));
+            QVERIFY(idle.back()->waitConnected());
+            QTRY_VERIFY(m_server->connectionCount() <= 4);
+        }
+        RawClient client(m_server->serverPort());
+        QVERIFY(client.waitConnected());
+        client.send("GET /hello HTTP/1.1\r\n\r\n");
+        RawResponse response;
+        QVERIFY(client.readResponse(&response));
         QCOMPARE(response.status, 200);
+        QVERIFY(!busy.closed);
+        int closedIdle = 0;
+        for (const auto &c : idle)
+            closedIdle += c->waitClosed(1000) ? 1 : 0;
+        QVERIFY(closedIdle >= 17);
+    }
+
+    // Issue 21: a connection that sends no request head gets firstHeadTimeoutMs, not the idle timeout.
+    void silentConnectionIsClosedEarly()
+    {
+        HttpServerLimits limits;
+        limits.firstHeadTimeoutMs = 200;
+        limits.idleTimeoutMs = 60'000;
+        startServer(limits);
+        RawClient silent(m_server->serverPort());
+        RawClient partial(m_server->serverPort());
+        QVERIFY(silent.waitConnected());
+        QVERIFY(partial.waitConnected());
+        partial.send("GET /hello HTTP/1.1\r\nHost: x\r\n");
+        QVERIFY(silent.waitClosed(3000));
+        RawResponse response;
+        QVERIFY(partial.readResponse(&response, false, 3000));
+        QCOMPARE(response.status, 408);
+    }
+
+    // Issue 21: the head handler decides before any body byte is read and before "100 Continue".
+    void headHandlerDecidesBeforeTheBody()
+    {
+        HttpServerLimits limits;
+        limits.maxBodyBytes = 100;
+        startServer(limits);
+        m_server->setHeadHandler([](const HttpRequest &head) {
+            if (head.header("authorization") != "Bearer ok")
+                return HttpHeadVerdict::refuse(401, QStringLiteral("Unauthorized"), {{"X-Why", "token"}});
+            return HttpHeadVerdict::proceed(head.path == QLatin1String("/echo") ? 1000 : -1);
+        });
+        {
+            RawClient client(m_server->serverPort());
+            QVERIFY(client.waitConnected());
+            client.send("POST /echo HTTP/1.1\r\nContent-Length: 50000000\r\nExpect: 100-continue\r\n\r\n");
+            RawResponse response;
+            QVERIFY(client.readResponse(&response));
+            QCOMPARE(response.status, 401); // not 100
+            QCOMPARE(response.header("x-why"), QByteArray("token"));
+            QVERIFY(client.waitClosed());
+        }
+        {
+            RawClient client(m_server->serverPort());
+            QVERIFY(client.waitConnected());
+            client.send("POST /echo HTTP/1.1\r\nAuthorization: Bearer ok\r\nContent-Length: 1001\r\n"
+                        "Expect: 100-continue\r\n\r\n");
+            RawResponse response;
+            QVERIFY(client.readResponse(&response));
+            QCOMPARE(response.status, 413);
+        }
+        {
+            RawClient client(m_server->serverPort());
+            QVERIFY(client.waitConnected());
+            client.send("POST /other HTTP/1.1\r\nAuthorization: Bearer ok\r\nContent-Length: 101\r\n\r\n");
+            RawResponse response;
+            QVERIFY(client.readResponse(&response));
+            QCOMPARE(response.status, 413); // the server's default limit
+        }
+        {
+            RawClient client(m_server->serverPort());
+            QVERIFY(client.waitConnected());
+            client.send("POST /echo HTTP/1.1\r\nAuthorization: Bearer ok\r\nContent-Length: 1000\r\n"
+                        "Expect: 100-continue\r\n\r\n");
+            QTRY_VERIFY(client.buffer.startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+            client.buffer.remove(0, 25);
+            client.send(QByteArray(1000, 'b'));
+            RawResponse response;
+            QVERIFY(client.readResponse(&response));
+            QCOMPARE(response.status, 200);
+            QCOMPARE(response.body, QByteArray(1000, 'b'));
+        }
     }
 
     void closeEndsPendingStreams()

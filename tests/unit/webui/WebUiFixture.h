@@ -71,7 +71,10 @@ public:
         if (options.uploadDir.isEmpty())
             options.uploadDir = dir.filePath(QStringLiteral("uploads"));
         this->options = options;
-        relay = std::make_unique<relay::RelayServer>();
+        relay::RelayOptions relayOptions;
+        // Many failed token checks in a row here; the back-off itself is tested in tst_relay_without_token.
+        relayOptions.socket.authFailures.maxDelayMs = 10;
+        relay = std::make_unique<relay::RelayServer>(relayOptions);
         relay->registerNamespace(QStringLiteral("/chat-run"),
                                  std::make_unique<relay::ChatRunNamespace>(manager.get(), QByteArray(Token)));
         webUi = new webui::WebUiServer(manager.get(), QByteArray(Token), options, relay.get());
