@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls.Basic
+import QtQuick.Layouts
 import Caduceus
 
 // Asks the user whether the agent may run a guarded command. It covers only the chat pane it is
@@ -36,6 +37,15 @@ FocusScope {
         return Math.max(0, Math.min(timeoutSeconds, left));
     }
     readonly property bool timedOut: active && requestTimestamp > 0 && remainingSeconds <= 0
+    // The pattern, unless it only repeats the description (the agent often sends the same words for both).
+    readonly property string patternText: {
+        const keys = patternKeys && patternKeys.length > 0 ? Array.from(patternKeys) : (patternKey ? [patternKey] : []);
+        const said = description.trim().toLowerCase();
+        return keys.filter(k => k.trim().length > 0 && k.trim().toLowerCase() !== said).join(", ");
+    }
+    // How the answers are laid out: "oneLine", "twoLines" (Deny | Allow once, then the wider grants) or
+    // "stacked" (one per line), whichever the card's width allows.
+    readonly property string choiceLayout: choiceGrid.layoutMode
     property alias applyToAll: allCheck.checked
 
     property real _now: Date.now() / 1000
@@ -292,7 +302,8 @@ FocusScope {
             }
 
             Row {
-                visible: root.patternKey.length > 0 || (root.patternKeys && root.patternKeys.length > 0)
+                objectName: "approvalPattern"
+                visible: root.patternText.length > 0
                 spacing: Theme.spacingS
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
@@ -303,15 +314,14 @@ FocusScope {
                 }
                 Rectangle {
                     anchors.verticalCenter: parent.verticalCenter
-                    width: patternText.implicitWidth + 2 * Theme.spacingS
-                    height: patternText.implicitHeight + 6
+                    width: patternLabel.implicitWidth + 2 * Theme.spacingS
+                    height: patternLabel.implicitHeight + 6
                     radius: 4
                     color: Theme.surfaceAlt
                     Text {
-                        id: patternText
+                        id: patternLabel
                         anchors.centerIn: parent
-                        text: root.patternKeys && root.patternKeys.length > 1 ? root.patternKeys.join(", ")
-                                                                              : root.patternKey
+                        text: root.patternText
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.fontSizeSmall
                         color: Theme.text
@@ -393,61 +403,80 @@ FocusScope {
                 }
             }
 
-            Item {
-                id: choiceBar
+            // Deny and Allow once, the answers that give nothing away for good, come first and look alike in
+            // weight; the wider grants follow, and "Always allow" last and quietest: it outlives this run.
+            GridLayout {
+                id: choiceGrid
+                objectName: "approvalChoices"
 
-                // Deny on the left, the ways to allow on the right; stacked when the pane is narrow.
-                readonly property var allowChoices: root.offeredChoices.filter(c => c !== "deny")
-                readonly property real allowWidth: {
-                    let total = 0;
-                    for (let i = 0; i < allowRepeater.count; ++i) {
-                        const button = allowRepeater.itemAt(i);
-                        if (button)
-                            total += button.implicitWidth;
-                    }
-                    return total + Math.max(0, allowRepeater.count - 1) * allowFlow.spacing;
+                readonly property var buttons: [denyButton, onceButton, sessionButton, alwaysButton].filter(b => b.visible)
+                readonly property real oneLineWidth: {
+                    let total = Theme.spacingL; // at least this gap between Deny and the grants
+                    for (const b of buttons)
+                        total += b.implicitWidth + columnSpacing;
+                    return total - columnSpacing;
                 }
-                readonly property real denyWidth: denyButton.visible ? denyButton.implicitWidth : 0
-                readonly property bool oneLine: denyWidth + allowWidth + Theme.spacingL <= width
+                readonly property real widestButton: Math.max(0, ...buttons.map(b => b.implicitWidth))
+                readonly property string layoutMode: oneLineWidth <= width ? "oneLine"
+                                                     : 2 * widestButton + columnSpacing <= width ? "twoLines" : "stacked"
 
                 width: parent.width
-                height: oneLine ? Math.max(denyButton.height, allowFlow.height)
-                                : allowFlow.height + (denyButton.visible ? Theme.spacingS + denyButton.height : 0)
-
-                Flow {
-                    id: allowFlow
-                    anchors.right: parent.right
-                    width: choiceBar.oneLine ? choiceBar.allowWidth + 1 : parent.width
-                    spacing: Theme.spacingS
-                    layoutDirection: Qt.RightToLeft
-
-                    Repeater {
-                        id: allowRepeater
-                        model: choiceBar.allowChoices
-                        ThemedButton {
-                            required property string modelData
-                            objectName: "approvalChoice_" + modelData
-                            text: root.label(modelData)
-                            shortcutHint: root.shortcutFor(modelData)
-                            variant: modelData === "once" ? "primary" : "secondary"
-                            enabled: root.armed && !root.timedOut
-                            Accessible.name: text + " (" + shortcutHint + ")"
-                            onClicked: root.respond(modelData)
-                        }
-                    }
-                }
+                columns: layoutMode === "oneLine" ? 5 : layoutMode === "twoLines" ? 2 : 1
+                columnSpacing: Theme.spacingS
+                rowSpacing: Theme.spacingS
 
                 ThemedButton {
                     id: denyButton
                     objectName: "approvalChoice_deny"
                     visible: root.offeredChoices.indexOf("deny") >= 0
-                    y: choiceBar.oneLine ? 0 : allowFlow.height + Theme.spacingS
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
                     text: root.label("deny")
                     shortcutHint: root.shortcutFor("deny")
                     variant: "secondary"
                     enabled: root.armed && !root.timedOut
                     Accessible.name: text + " (" + shortcutHint + ")"
                     onClicked: root.respond("deny")
+                }
+                Item {
+                    visible: choiceGrid.layoutMode === "oneLine"
+                    Layout.fillWidth: true
+                    implicitHeight: 1
+                }
+                ThemedButton {
+                    id: onceButton
+                    objectName: "approvalChoice_once"
+                    visible: root.offeredChoices.indexOf("once") >= 0
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    text: root.label("once")
+                    shortcutHint: root.shortcutFor("once")
+                    variant: "primary"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + shortcutHint + ")"
+                    onClicked: root.respond("once")
+                }
+                ThemedButton {
+                    id: sessionButton
+                    objectName: "approvalChoice_session"
+                    visible: root.offeredChoices.indexOf("session") >= 0
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    text: root.label("session")
+                    shortcutHint: root.shortcutFor("session")
+                    variant: "secondary"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + shortcutHint + ")"
+                    onClicked: root.respond("session")
+                }
+                ThemedButton {
+                    id: alwaysButton
+                    objectName: "approvalChoice_always"
+                    visible: root.offeredChoices.indexOf("always") >= 0
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    text: root.label("always")
+                    shortcutHint: root.shortcutFor("always")
+                    variant: "ghost"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + shortcutHint + ")"
+                    onClicked: root.respond("always")
                 }
             }
         }
