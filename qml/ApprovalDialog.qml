@@ -96,8 +96,10 @@ FocusScope {
         _armed = armDelayMs <= 0;
         if (!_armed)
             armTimer.restart();
+        // The keyboard goes to the card itself, never back to a button clicked for an earlier request: Space or
+        // Enter typed into the composer would press it.
         if (active)
-            forceActiveFocus();
+            keySink.forceActiveFocus();
     }
 
     onActiveChanged: if (active) rearm()
@@ -143,6 +145,11 @@ FocusScope {
         root.respond(choice);
     }
 
+    Item {
+        id: keySink
+        focus: true
+    }
+
     Timer {
         id: armTimer
         interval: Math.max(1, root.armDelayMs)
@@ -171,7 +178,7 @@ FocusScope {
     Rectangle {
         id: card
         anchors.centerIn: parent
-        width: Math.min(parent.width - 2 * Theme.spacingXL, 620)
+        width: Math.min(parent.width - 2 * (parent.width < 600 ? Theme.spacingM : Theme.spacingXL), 620)
         height: cardColumn.implicitHeight + 2 * Theme.spacingL
         radius: Theme.radiusL
         color: Theme.surface
@@ -409,21 +416,40 @@ FocusScope {
                 id: choiceGrid
                 objectName: "approvalChoices"
 
-                readonly property var buttons: [denyButton, onceButton, sessionButton, alwaysButton].filter(b => b.visible)
-                readonly property real oneLineWidth: {
+                // Measured on hidden copies of the buttons, with and without their key caps, so the layout does
+                // not depend on the buttons it lays out.
+                readonly property var offered: [denyButton, onceButton, sessionButton, alwaysButton].map(b => b.visible)
+                readonly property var keyedButtons: [denyKeyed, onceKeyed, sessionKeyed, alwaysKeyed].filter((b, i) => offered[i])
+                readonly property var plainButtons: [denyPlain, oncePlain, sessionPlain, alwaysPlain].filter((b, i) => offered[i])
+                function lineWidth(list) {
                     let total = Theme.spacingL; // at least this gap between Deny and the grants
-                    for (const b of buttons)
+                    for (const b of list)
                         total += b.implicitWidth + columnSpacing;
                     return total - columnSpacing;
                 }
-                readonly property real widestButton: Math.max(0, ...buttons.map(b => b.implicitWidth))
-                readonly property string layoutMode: oneLineWidth <= width ? "oneLine"
-                                                     : 2 * widestButton + columnSpacing <= width ? "twoLines" : "stacked"
+                function widest(list) {
+                    return Math.max(0, ...list.map(b => b.implicitWidth));
+                }
+                // Key caps go first when space is short (the keys still work and are in each button's name).
+                readonly property string layoutMode: lineWidth(keyedButtons) <= width ? "oneLine"
+                                                     : 2 * widest(keyedButtons) + columnSpacing <= width ? "twoLines"
+                                                     : 2 * widest(plainButtons) + columnSpacing <= width ? "twoLinesCompact"
+                                                     : "stacked"
+                readonly property bool showKeys: layoutMode === "oneLine" || layoutMode === "twoLines"
 
                 width: parent.width
-                columns: layoutMode === "oneLine" ? 5 : layoutMode === "twoLines" ? 2 : 1
+                columns: layoutMode === "oneLine" ? 5 : layoutMode === "stacked" ? 1 : 2
                 columnSpacing: Theme.spacingS
                 rowSpacing: Theme.spacingS
+
+                ThemedButton { id: denyKeyed; visible: false; text: root.label("deny"); shortcutHint: root.shortcutFor("deny") }
+                ThemedButton { id: onceKeyed; visible: false; variant: "primary"; text: root.label("once"); shortcutHint: root.shortcutFor("once") }
+                ThemedButton { id: sessionKeyed; visible: false; text: root.label("session"); shortcutHint: root.shortcutFor("session") }
+                ThemedButton { id: alwaysKeyed; visible: false; text: root.label("always"); shortcutHint: root.shortcutFor("always") }
+                ThemedButton { id: denyPlain; visible: false; text: root.label("deny") }
+                ThemedButton { id: oncePlain; visible: false; variant: "primary"; text: root.label("once") }
+                ThemedButton { id: sessionPlain; visible: false; text: root.label("session") }
+                ThemedButton { id: alwaysPlain; visible: false; text: root.label("always") }
 
                 ThemedButton {
                     id: denyButton
@@ -431,10 +457,10 @@ FocusScope {
                     visible: root.offeredChoices.indexOf("deny") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
                     text: root.label("deny")
-                    shortcutHint: root.shortcutFor("deny")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("deny") : ""
                     variant: "secondary"
                     enabled: root.armed && !root.timedOut
-                    Accessible.name: text + " (" + shortcutHint + ")"
+                    Accessible.name: text + " (" + root.shortcutFor("deny") + ")"
                     onClicked: root.respond("deny")
                 }
                 Item {
@@ -448,10 +474,10 @@ FocusScope {
                     visible: root.offeredChoices.indexOf("once") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
                     text: root.label("once")
-                    shortcutHint: root.shortcutFor("once")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("once") : ""
                     variant: "primary"
                     enabled: root.armed && !root.timedOut
-                    Accessible.name: text + " (" + shortcutHint + ")"
+                    Accessible.name: text + " (" + root.shortcutFor("once") + ")"
                     onClicked: root.respond("once")
                 }
                 ThemedButton {
@@ -460,10 +486,10 @@ FocusScope {
                     visible: root.offeredChoices.indexOf("session") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
                     text: root.label("session")
-                    shortcutHint: root.shortcutFor("session")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("session") : ""
                     variant: "secondary"
                     enabled: root.armed && !root.timedOut
-                    Accessible.name: text + " (" + shortcutHint + ")"
+                    Accessible.name: text + " (" + root.shortcutFor("session") + ")"
                     onClicked: root.respond("session")
                 }
                 ThemedButton {
@@ -472,10 +498,10 @@ FocusScope {
                     visible: root.offeredChoices.indexOf("always") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
                     text: root.label("always")
-                    shortcutHint: root.shortcutFor("always")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("always") : ""
                     variant: "ghost"
                     enabled: root.armed && !root.timedOut
-                    Accessible.name: text + " (" + shortcutHint + ")"
+                    Accessible.name: text + " (" + root.shortcutFor("always") + ")"
                     onClicked: root.respond("always")
                 }
             }

@@ -11,7 +11,7 @@ Rectangle {
     property string status: "running"   // running | done | error (shorthand for toolState)
     // running | waitingApproval | done | failed | denied | cancelled (the chat model's toolState role)
     property string toolState: status === "error" ? "failed" : status
-    property string approvalChoice      // the user's answer to this tool's approval: once | session | always | deny
+    property string approvalChoice      // the answer to this tool's approval: once | session | always | deny | timeout
     property real duration: -1          // seconds; negative when unknown
     property string args
     property string result
@@ -34,7 +34,8 @@ Rectangle {
         case "failed":
             return qsTr("Failed");
         case "denied":
-            return qsTr("Denied");
+            // Nobody answered the approval request: the agent denies it after its timeout.
+            return approvalChoice === "timeout" ? qsTr("Denied: no answer") : qsTr("Denied");
         case "cancelled":
             return qsTr("Stopped");
         default:

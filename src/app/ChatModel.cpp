@@ -30,12 +30,22 @@ QString simplified(const QString &text)
     return out;
 }
 
-// Whether a tool row is the one that ran (or asked to run) `command`.
-bool toolRunsCommand(const MessageRecord &tool, const QString &command)
+// Whether a tool row is the one that ran (or asked to run) `command`: by its preview (the agent's tool.started),
+// else by the "command" of its call's arguments (rows from the agent's transcript carry no preview).
+bool toolRunsCommand(const MessageRecord &tool, const QString &command, const QString &callArguments)
 {
-    const QString preview = simplified(tool.extra.value(QLatin1String("tool_preview")).toString());
     const QString wanted = command.simplified();
-    return !preview.isEmpty() && !wanted.isEmpty() && (wanted == preview || wanted.startsWith(preview));
+    if (wanted.isEmpty())
+        return false;
+    const QString preview = simplified(tool.extra.value(QLatin1String("tool_preview")).toString());
+    if (!preview.isEmpty())
+        return wanted == preview || wanted.startsWith(preview);
+    QJsonValue arguments = tool.extra.value(QLatin1String("tool_arguments"));
+    if (arguments.isUndefined() || arguments.isNull())
+        arguments = callArguments;
+    const QJsonObject parsed =
+        arguments.isObject() ? arguments.toObject() : QJsonDocument::fromJson(arguments.toString().toUtf8()).object();
+    return parsed.value(QLatin1String("command")).toString().simplified() == wanted;
 }
 
 // What a tool's result says about how it ended, for rows that carry no status of their own (imported from the
@@ -230,14 +240,17 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
             else if (isApprovalNotice(m_rows.at(i)))
                 notices.append(i);
         }
-        // Each answer goes to the tool card of the command it answered: the nearest such tool before it
-        // (the agent starts the tool, then asks), else after it (the Demo agent asks first). Answers stored
-        // without their command (older sessions) go to the nearest tool before them, else after them.
+        // An answer the core kept as a notice row (no tool was waiting when it came: the Demo agent asks before
+        // it starts the tool, and older sessions) goes to the tool card of the command it answered when it names
+        // one, else to the nearest tool before it (the agent starts the tool, then asks), else after it. Tools
+        // that carry their own answer (approval_choice) take no other.
         QSet<int> taken;
         for (int n : std::as_const(notices)) {
             const QString command = m_rows.at(n).extra.value(QLatin1String("approval_command")).toString();
             const auto fits = [&](int t) {
-                return !taken.contains(t) && (command.isEmpty() || toolRunsCommand(m_rows.at(t), command));
+                return !taken.contains(t) && !m_rows.at(t).extra.contains(QLatin1String("approval_choice")) &&
+                       (command.isEmpty() ||
+                        toolRunsCommand(m_rows.at(t), command, m_toolArgsByCallId.value(m_rows.at(t).toolCallId)));
             };
             int pick = -1;
             for (qsizetype k = tools.size() - 1; k >= 0 && pick < 0; --k) {
@@ -269,7 +282,7 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
                         next[t - first].approvalNoticeId != 0)
                         continue;
                     latestRunning = t;
-                    if (toolRunsCommand(m_rows.at(t), command))
+                    if (toolRunsCommand(m_rows.at(t), command, m_toolArgsByCallId.value(m_rows.at(t).toolCallId)))
                         pick = t;
                 }
                 if (pick < 0)
@@ -329,6 +342,8 @@ QString ChatModel::toolState(int row) const
         return QStringLiteral("denied");
     if (status == QLatin1String("cancelled"))
         return QStringLiteral("cancelled");
+    if (m.extra.value(QLatin1String("approval_choice")).toString() == QLatin1String("deny"))
+        return QStringLiteral("denied");
     if (layout.approvalNoticeId) {
         const int notice = m_rowById.value(layout.approvalNoticeId, -1);
         if (notice >= 0 &&
@@ -417,6 +432,8 @@ QVariant ChatModel::data(const QModelIndex &index, int role) const
     case ToolStateRole:
         return m.role == QLatin1String("tool") ? toolState(index.row()) : QString();
     case ApprovalChoiceRole: {
+        if (m.extra.contains(QLatin1String("approval_choice")))
+            return m.extra.value(QLatin1String("approval_choice")).toString();
         const int notice = m_rowById.value(m_layout.at(index.row()).approvalNoticeId, -1);
         return notice >= 0 ? m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString() : QString();
     }
