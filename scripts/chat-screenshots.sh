@@ -22,6 +22,11 @@ shoot() { # <width> <height> <theme> <language>
         echo "[ui]"
         echo "theme=$theme"
         [ "$language" = en ] || echo "language=$language"
+        echo "[window]"
+        echo "x=0"
+        echo "y=0"
+        echo "width=$width"
+        echo "height=$height"
     } >"$work/config/Caduceus/Caduceus.conf"
     local suffix="-$width-$theme"
     [ "$language" = en ] || suffix="$suffix-zh"
@@ -48,13 +53,17 @@ inner() {
     local app=$!
     local wid=""
     for _ in $(seq 1 100); do
-        wid=$(xdotool search --name 'Caduceus' 2>/dev/null | head -n1 || true)
+        wid=$(xdotool search --onlyvisible --name 'Caduceus' 2>/dev/null | head -n1 || true)
         [ -n "$wid" ] && break
         sleep 0.2
     done
     [ -n "$wid" ] || { echo "no window"; cat "$SHOT_WORK/app.log"; kill $app; return 1; }
-    xdotool windowmove "$wid" 0 0 windowsize "$wid" "$SHOT_W" "$SHOT_H"
     sleep 2
+    # No window manager under Xvfb: give the window the keyboard focus, or Qt never makes it active and
+    # its shortcuts (Ctrl+N) stay off.
+    xdotool windowmove "$wid" 0 0 windowsize "$wid" "$SHOT_W" "$SHOT_H"
+    xdotool windowfocus --sync "$wid" || echo "could not focus the window" >&2
+    sleep 0.5
     xdotool type --delay 10 "Look at the project sim:tools"
     xdotool key Return
     wait_for_sql "select count(*) from runs where status='completed'" 1
@@ -79,9 +88,13 @@ if [ "${SHOTS_INSIDE_XVFB:-}" = 1 ]; then
     inner
     exit
 fi
+# SHOTS="800x600:light:en 1440x900:dark:zh_CN" takes only those.
 for size in 800x600 1440x900; do
     for theme in light dark; do
         for language in en zh_CN; do
+            if [ -n "${SHOTS:-}" ] && [[ " $SHOTS " != *" $size:$theme:$language "* ]]; then
+                continue
+            fi
             shoot "${size%x*}" "${size#*x}" "$theme" "$language"
         done
     done
