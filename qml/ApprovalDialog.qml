@@ -436,6 +436,8 @@ FocusScope {
                                                      : 2 * widest(plainButtons) + columnSpacing <= width ? "twoLinesCompact"
                                                      : "stacked"
                 readonly property bool showKeys: layoutMode === "oneLine" || layoutMode === "twoLines"
+                // On two lines or more the buttons share the width evenly (-1: their own width on one line).
+                readonly property real equalWidth: layoutMode === "oneLine" ? -1 : width
 
                 width: parent.width
                 columns: layoutMode === "oneLine" ? 5 : layoutMode === "stacked" ? 1 : 2
@@ -456,6 +458,7 @@ FocusScope {
                     objectName: "approvalChoice_deny"
                     visible: root.offeredChoices.indexOf("deny") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
                     text: root.label("deny")
                     shortcutHint: choiceGrid.showKeys ? root.shortcutFor("deny") : ""
                     variant: "secondary"
@@ -473,6 +476,7 @@ FocusScope {
                     objectName: "approvalChoice_once"
                     visible: root.offeredChoices.indexOf("once") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
                     text: root.label("once")
                     shortcutHint: choiceGrid.showKeys ? root.shortcutFor("once") : ""
                     variant: "primary"
@@ -485,6 +489,7 @@ FocusScope {
                     objectName: "approvalChoice_session"
                     visible: root.offeredChoices.indexOf("session") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
                     text: root.label("session")
                     shortcutHint: choiceGrid.showKeys ? root.shortcutFor("session") : ""
                     variant: "secondary"
@@ -497,6 +502,7 @@ FocusScope {
                     objectName: "approvalChoice_always"
                     visible: root.offeredChoices.indexOf("always") >= 0
                     Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
                     text: root.label("always")
                     shortcutHint: choiceGrid.showKeys ? root.shortcutFor("always") : ""
                     variant: "ghost"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Screenshots of the chat pane against the Demo agent, for docs/screenshots/: a turn with tool cards
-# (sim:tools), the approval card (sim:approval), and a denied command after the answer.
+# (sim:tools), the approval card (sim:approval), a denied and an allowed command after the answer.
 #
 #   scripts/chat-screenshots.sh <caduceus binary> <out dir> [prefix]
 #
@@ -80,6 +80,16 @@ inner() {
     wait_for_sql "select count(*) from runs where status='completed'" 2
     sleep 1.5
     import -window root "$SHOT_OUT/${SHOT_NAME}chat-approval-denied$SHOT_SUFFIX.png"
+
+    xdotool key ctrl+n
+    sleep 0.5
+    xdotool type --delay 10 "Clean it again sim:approval"
+    xdotool key Return
+    sleep 3
+    xdotool key alt+o
+    wait_for_sql "select count(*) from runs where status='completed'" 3
+    sleep 1.5
+    import -window root "$SHOT_OUT/${SHOT_NAME}chat-approval-allowed$SHOT_SUFFIX.png"
     kill $app 2>/dev/null || true
     wait $app 2>/dev/null || true
 }
