@@ -30,8 +30,9 @@ QString simplified(const QString &text)
     return out;
 }
 
-// Whether a tool row is the one that ran (or asked to run) `command`: by its preview (the agent's tool.started),
-// else by the "command" of its call's arguments (rows from the agent's transcript carry no preview).
+// Whether a tool row is the one that ran (or asked to run) `command`: by its preview (the agent's
+// tool.started), else by the "command" of its call's arguments (rows from the agent's transcript carry no
+// preview).
 bool toolRunsCommand(const MessageRecord &tool, const QString &command, const QString &callArguments)
 {
     const QString wanted = command.simplified();
@@ -43,15 +44,21 @@ bool toolRunsCommand(const MessageRecord &tool, const QString &command, const QS
     QJsonValue arguments = tool.extra.value(QLatin1String("tool_arguments"));
     if (arguments.isUndefined() || arguments.isNull())
         arguments = callArguments;
-    const QJsonObject parsed =
-        arguments.isObject() ? arguments.toObject() : QJsonDocument::fromJson(arguments.toString().toUtf8()).object();
+    const QJsonObject parsed = arguments.isObject()
+                                   ? arguments.toObject()
+                                   : QJsonDocument::fromJson(arguments.toString().toUtf8()).object();
     return parsed.value(QLatin1String("command")).toString().simplified() == wanted;
 }
 
 // What a tool's result says about how it ended, for rows that carry no status of their own (imported from the
 // agent) or whose status only says "error": the agent reports a denied command as a failed tool whose result
 // starts with BLOCKED (as plain text or in the JSON result's "error", with "status": "blocked").
-enum class ResultVerdict { Unknown, Denied, Failed };
+enum class ResultVerdict
+{
+    Unknown,
+    Denied,
+    Failed
+};
 
 ResultVerdict resultVerdict(const QString &result)
 {
@@ -173,9 +180,9 @@ void ChatModel::flushPendingUpdates()
 {
     m_flushTimer.stop();
     const QSet<qint64> dirty = std::exchange(m_dirty, {});
-    static const QList<int> roles{ContentRole,    ReasoningRole,    ReasoningSecondsRole, StatusRole,
-                                  ToolStatusRole, ToolDurationRole, ToolArgsRole,         ToolResultRole,
-                                  ToolStateRole};
+    static const QList<int> roles{ContentRole,  ReasoningRole,  ReasoningSecondsRole,
+                                  StatusRole,   ToolStatusRole, ToolDurationRole,
+                                  ToolArgsRole, ToolResultRole, ToolStateRole};
     for (qint64 id : dirty) {
         const auto it = m_rowById.constFind(id);
         if (it == m_rowById.constEnd())
@@ -240,17 +247,18 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
             else if (isApprovalNotice(m_rows.at(i)))
                 notices.append(i);
         }
-        // An answer the core kept as a notice row (no tool was waiting when it came: the Demo agent asks before
-        // it starts the tool, and older sessions) goes to the tool card of the command it answered when it names
-        // one, else to the nearest tool before it (the agent starts the tool, then asks), else after it. Tools
-        // that carry their own answer (approval_choice) take no other.
+        // An answer the core kept as a notice row (no tool was waiting when it came: the Demo agent asks
+        // before it starts the tool, and older sessions) goes to the tool card of the command it answered
+        // when it names one, else to the nearest tool before it (the agent starts the tool, then asks), else
+        // after it. Tools that carry their own answer (approval_choice) take no other.
         QSet<int> taken;
         for (int n : std::as_const(notices)) {
             const QString command = m_rows.at(n).extra.value(QLatin1String("approval_command")).toString();
             const auto fits = [&](int t) {
                 return !taken.contains(t) && !m_rows.at(t).extra.contains(QLatin1String("approval_choice")) &&
                        (command.isEmpty() ||
-                        toolRunsCommand(m_rows.at(t), command, m_toolArgsByCallId.value(m_rows.at(t).toolCallId)));
+                        toolRunsCommand(m_rows.at(t), command,
+                                        m_toolArgsByCallId.value(m_rows.at(t).toolCallId)));
             };
             int pick = -1;
             for (qsizetype k = tools.size() - 1; k >= 0 && pick < 0; --k) {
@@ -268,7 +276,8 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
             next[n - first].attachedToolId = m_rows.at(pick).id;
             next[n - first].hidden = true;
         }
-        const bool busy = m_controller && m_controller->state() != caduceus::chat::SessionController::State::Idle;
+        const bool busy =
+            m_controller && m_controller->state() != caduceus::chat::SessionController::State::Idle;
         const bool lastTurn = last == m_rows.size() - 1;
         // The tool the agent is holding for the user's answer: the running tool of the asked command, or
         // the latest running tool when the request names none that is shown.
@@ -278,11 +287,13 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
                 int pick = -1;
                 int latestRunning = -1;
                 for (int t : std::as_const(tools)) {
-                    if (m_rows.at(t).extra.value(QLatin1String("tool_status")).toString() != QLatin1String("running") ||
+                    if (m_rows.at(t).extra.value(QLatin1String("tool_status")).toString() !=
+                            QLatin1String("running") ||
                         next[t - first].approvalNoticeId != 0)
                         continue;
                     latestRunning = t;
-                    if (toolRunsCommand(m_rows.at(t), command, m_toolArgsByCallId.value(m_rows.at(t).toolCallId)))
+                    if (toolRunsCommand(m_rows.at(t), command,
+                                        m_toolArgsByCallId.value(m_rows.at(t).toolCallId)))
                         pick = t;
                 }
                 if (pick < 0)
@@ -335,8 +346,8 @@ QString ChatModel::toolState(int row) const
     const QString status = m.extra.value(QLatin1String("tool_status")).toString();
     if (status == QLatin1String("running"))
         return layout.waitingApproval ? QStringLiteral("waitingApproval") : QStringLiteral("running");
-    if (status == QLatin1String("waiting_approval") || status == QLatin1String("waitingApproval") ||
-        status == QLatin1String("awaiting_approval"))
+    if (status == QLatin1String("waiting_for_approval") || status == QLatin1String("waiting_approval") ||
+        status == QLatin1String("waitingApproval") || status == QLatin1String("awaiting_approval"))
         return QStringLiteral("waitingApproval");
     if (status == QLatin1String("denied") || status == QLatin1String("blocked"))
         return QStringLiteral("denied");
@@ -346,8 +357,8 @@ QString ChatModel::toolState(int row) const
         return QStringLiteral("denied");
     if (layout.approvalNoticeId) {
         const int notice = m_rowById.value(layout.approvalNoticeId, -1);
-        if (notice >= 0 &&
-            m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString() == QLatin1String("deny"))
+        if (notice >= 0 && m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString() ==
+                               QLatin1String("deny"))
             return QStringLiteral("denied");
     }
     const ResultVerdict verdict = resultVerdict(m.content);
@@ -435,7 +446,8 @@ QVariant ChatModel::data(const QModelIndex &index, int role) const
         if (m.extra.contains(QLatin1String("approval_choice")))
             return m.extra.value(QLatin1String("approval_choice")).toString();
         const int notice = m_rowById.value(m_layout.at(index.row()).approvalNoticeId, -1);
-        return notice >= 0 ? m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString() : QString();
+        return notice >= 0 ? m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString()
+                           : QString();
     }
     case TurnStartRole:
         return m_layout.at(index.row()).turnStart;

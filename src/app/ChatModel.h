@@ -22,7 +22,8 @@ class ChatModel : public QAbstractListModel
     Q_PROPERTY(bool canLoadOlder READ canLoadOlder NOTIFY canLoadOlderChanged)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 public:
-    enum Role {
+    enum Role
+    {
         IdRole = Qt::UserRole + 1,
         RoleRole,
         ContentRole,
@@ -39,11 +40,12 @@ public:
         AttachmentsRole,
         SteerRole,
         RunIdRole,
-        ToolStateRole,        // running | waitingApproval | done | failed | denied | cancelled
-        ApprovalChoiceRole,   // on a tool row: the user's answer to its approval request (once/session/always/deny)
-        TurnStartRole,        // the first drawn row of an agent turn: it carries the header
-        TurnEndRole,          // the last drawn row of a finished agent turn: it carries Copy
-        HiddenRole,           // drawn elsewhere (an approval answer on its tool card) or empty
+        ToolStateRole,      // running | waitingApproval | done | failed | denied | cancelled
+        ApprovalChoiceRole, // on a tool row: the user's answer to its approval request
+                            // (once/session/always/deny)
+        TurnStartRole,      // the first drawn row of an agent turn: it carries the header
+        TurnEndRole,        // the last drawn row of a finished agent turn: it carries Copy
+        HiddenRole,         // drawn elsewhere (an approval answer on its tool card) or empty
     };
     Q_ENUM(Role)
 

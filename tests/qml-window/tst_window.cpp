@@ -106,7 +106,8 @@ public slots:
             qFatal("no database: %s", qPrintable(error));
         m_backend = std::make_unique<ChatBackend>(m_runtime.get());
         qmlRegisterSingletonInstance("Caduceus.App", 1, 0, "Backend", m_backend.get());
-        qmlRegisterUncreatableType<ChatModel>("Caduceus.App", 1, 0, "ChatModel", QStringLiteral("Use Backend.chat"));
+        qmlRegisterUncreatableType<ChatModel>("Caduceus.App", 1, 0, "ChatModel",
+                                              QStringLiteral("Use Backend.chat"));
         qmlRegisterUncreatableType<SessionListModel>("Caduceus.App", 1, 0, "SessionListModel",
                                                      QStringLiteral("Use Backend.sessions"));
         qmlRegisterUncreatableType<QueueModel>("Caduceus.App", 1, 0, "QueueModel",
@@ -134,7 +135,8 @@ public slots:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine->rootContext()->setContextProperty(QStringLiteral("WindowHelper"), new WindowTestHelper(engine));
+        engine->rootContext()->setContextProperty(QStringLiteral("WindowHelper"),
+                                                  new WindowTestHelper(engine));
     }
 
 private:

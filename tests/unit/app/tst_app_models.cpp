@@ -110,7 +110,8 @@ private Q_SLOTS:
         QVERIFY(h.waitFor("run.completed", 1, 20000));
         model.flushPendingUpdates();
         QCOMPARE(rowsOf(model, "user"), QList<int>{0});
-        // The answer, two tool cards and more answer: one header (on the first drawn row), one Copy (on the last).
+        // The answer, two tool cards and more answer: one header (on the first drawn row), one Copy (on the
+        // last).
         const QList<int> starts = rowsWith(model, ChatModel::TurnStartRole);
         const QList<int> ends = rowsWith(model, ChatModel::TurnEndRole);
         QCOMPARE(starts.size(), 1);
@@ -173,7 +174,8 @@ private Q_SLOTS:
         model.flushPendingUpdates();
         const QList<int> tools = rowsOf(model, "tool");
         QCOMPARE(tools.size(), 1);
-        QCOMPARE(model.data(model.index(tools.first()), ChatModel::ToolStateRole).toString(), QStringLiteral("done"));
+        QCOMPARE(model.data(model.index(tools.first()), ChatModel::ToolStateRole).toString(),
+                 QStringLiteral("done"));
         QCOMPARE(model.data(model.index(tools.first()), ChatModel::ApprovalChoiceRole).toString(),
                  QStringLiteral("once"));
         for (int r : rowsOf(model, "notice"))
@@ -181,8 +183,8 @@ private Q_SLOTS:
     }
 
     // The transcript as the real agent (v0.19) leaves it after a denied command: a model call with only the
-    // tool call, the tool row whose result is the BLOCKED error (no status of ours), the answer, and our notice
-    // of the answer after it (where the merge of the agent's transcript puts it).
+    // tool call, the tool row whose result is the BLOCKED error (no status of ours), the answer, and our
+    // notice of the answer after it (where the merge of the agent's transcript puts it).
     void realAgentDenialReadsAsDenied()
     {
         ChatHarness h(freshDb(), m_sim->baseUrl());
@@ -190,7 +192,8 @@ private Q_SLOTS:
         s.id = QStringLiteral("real");
         s.createdAt = s.lastActive = 1;
         QVERIFY(h.store->createSession(s));
-        const auto add = [&](const QString &role, const QString &content, const std::function<void(store::MessageRecord &)> &edit) {
+        const auto add = [&](const QString &role, const QString &content,
+                             const std::function<void(store::MessageRecord &)> &edit) {
             store::MessageRecord m;
             m.sessionId = s.id;
             m.role = role;
@@ -207,24 +210,29 @@ private Q_SLOTS:
             m.toolCalls = QJsonArray{QJsonObject{
                 {"id", "call_457905757dec455ea7ef"},
                 {"type", "function"},
-                {"function", QJsonObject{{"name", "terminal"},
-                                         {"arguments", "{\"command\": \"rm -rf /srv/scratch/danger-test-dir\"}"}}}}};
+                {"function",
+                 QJsonObject{{"name", "terminal"},
+                             {"arguments", "{\"command\": \"rm -rf /srv/scratch/danger-test-dir\"}"}}}}};
         });
         add("tool",
-            "{\"output\": \"\", \"exit_code\": -1, \"error\": \"BLOCKED: Command denied by user. The user has NOT "
+            "{\"output\": \"\", \"exit_code\": -1, \"error\": \"BLOCKED: Command denied by user. The user "
+            "has NOT "
             "consented to this action.\", \"status\": \"blocked\"}",
             [](store::MessageRecord &m) {
                 m.toolCallId = QStringLiteral("call_457905757dec455ea7ef");
                 m.toolName = QStringLiteral("terminal");
             });
         add("assistant", "Tool finished. Result: BLOCKED", nullptr);
-        add("notice", "Denied", [](store::MessageRecord &m) { m.extra = QJsonObject{{"approval_choice", "deny"}}; });
+        add("notice", "Denied", [](store::MessageRecord &m) {
+            m.extra = QJsonObject{{"approval_choice", "deny"}};
+        });
 
         ChatModel model;
         model.setController(h.manager->controller("real"));
         QCOMPARE(model.rowCount(), 5);
         const auto at = [&](int row, ChatModel::Role role) { return model.data(model.index(row), role); };
-        QVERIFY2(at(1, ChatModel::HiddenRole).toBool(), "the empty model call draws nothing (no empty header)");
+        QVERIFY2(at(1, ChatModel::HiddenRole).toBool(),
+                 "the empty model call draws nothing (no empty header)");
         QVERIFY(at(2, ChatModel::TurnStartRole).toBool());
         QCOMPARE(at(2, ChatModel::ToolStateRole).toString(), QStringLiteral("denied"));
         QCOMPARE(at(2, ChatModel::ApprovalChoiceRole).toString(), QStringLiteral("deny"));
@@ -243,9 +251,16 @@ private Q_SLOTS:
         QVERIFY(h.store->createSession(s));
         const QList<QPair<QJsonObject, QString>> cases{
             {QJsonObject{{"tool_status", "error"}}, QStringLiteral("permission denied")},
-            {QJsonObject{}, QStringLiteral("{\"output\": \"\", \"exit_code\": 1, \"error\": \"No such file\"}")},
-            {QJsonObject{{"tool_status", "error"}}, QStringLiteral("BLOCKED: timed out waiting for approval")},
-            {QJsonObject{{"tool_status", "done"}}, QStringLiteral("{\"output\": \"hi\", \"exit_code\": 0, \"error\": null}")},
+            {QJsonObject{},
+             QStringLiteral("{\"output\": \"\", \"exit_code\": 1, \"error\": \"No such file\"}")},
+            {QJsonObject{{"tool_status", "error"}},
+             QStringLiteral("BLOCKED: timed out waiting for approval")},
+            {QJsonObject{{"tool_status", "done"}},
+             QStringLiteral("{\"output\": \"hi\", \"exit_code\": 0, \"error\": null}")},
+            // As the core marks them once it tracks approvals per tool.
+            {QJsonObject{{"tool_status", "waiting_for_approval"}}, QString()},
+            {QJsonObject{{"tool_status", "denied"}, {"approval_choice", "timeout"}}, QString()},
+            {QJsonObject{{"tool_status", "running"}, {"approval_choice", "once"}}, QString()},
         };
         for (const auto &c : cases) {
             store::MessageRecord m;
@@ -259,12 +274,21 @@ private Q_SLOTS:
         }
         ChatModel model;
         model.setController(h.manager->controller("failed"));
-        QCOMPARE(model.rowCount(), 4);
-        const auto state = [&](int row) { return model.data(model.index(row), ChatModel::ToolStateRole).toString(); };
+        QCOMPARE(model.rowCount(), 7);
+        const auto state = [&](int row) {
+            return model.data(model.index(row), ChatModel::ToolStateRole).toString();
+        };
         QCOMPARE(state(0), QStringLiteral("failed"));
         QCOMPARE(state(1), QStringLiteral("failed"));
         QCOMPARE(state(2), QStringLiteral("denied"));
         QCOMPARE(state(3), QStringLiteral("done"));
+        QCOMPARE(state(4), QStringLiteral("waitingApproval"));
+        QCOMPARE(state(5), QStringLiteral("denied"));
+        QCOMPARE(model.data(model.index(5), ChatModel::ApprovalChoiceRole).toString(),
+                 QStringLiteral("timeout"));
+        QCOMPARE(state(6), QStringLiteral("running"));
+        QCOMPARE(model.data(model.index(6), ChatModel::ApprovalChoiceRole).toString(),
+                 QStringLiteral("once"));
     }
 
     void longSessionsArePaged()
