@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls.Basic
+import QtQuick.Layouts
 import Caduceus
 
 // Asks the user whether the agent may run a guarded command. It covers only the chat pane it is
@@ -36,6 +37,15 @@ FocusScope {
         return Math.max(0, Math.min(timeoutSeconds, left));
     }
     readonly property bool timedOut: active && requestTimestamp > 0 && remainingSeconds <= 0
+    // The pattern, unless it only repeats the description (the agent often sends the same words for both).
+    readonly property string patternText: {
+        const keys = patternKeys && patternKeys.length > 0 ? Array.from(patternKeys) : (patternKey ? [patternKey] : []);
+        const said = description.trim().toLowerCase();
+        return keys.filter(k => k.trim().length > 0 && k.trim().toLowerCase() !== said).join(", ");
+    }
+    // How the answers are laid out: "oneLine", "twoLines" (Deny | Allow once, then the wider grants) or
+    // "stacked" (one per line), whichever the card's width allows.
+    readonly property string choiceLayout: choiceGrid.layoutMode
     property alias applyToAll: allCheck.checked
 
     property real _now: Date.now() / 1000
@@ -86,8 +96,10 @@ FocusScope {
         _armed = armDelayMs <= 0;
         if (!_armed)
             armTimer.restart();
+        // The keyboard goes to the card itself, never back to a button clicked for an earlier request: Space or
+        // Enter typed into the composer would press it.
         if (active)
-            forceActiveFocus();
+            keySink.forceActiveFocus();
     }
 
     onActiveChanged: if (active) rearm()
@@ -133,6 +145,11 @@ FocusScope {
         root.respond(choice);
     }
 
+    Item {
+        id: keySink
+        focus: true
+    }
+
     Timer {
         id: armTimer
         interval: Math.max(1, root.armDelayMs)
@@ -161,7 +178,7 @@ FocusScope {
     Rectangle {
         id: card
         anchors.centerIn: parent
-        width: Math.min(parent.width - 2 * Theme.spacingXL, 620)
+        width: Math.min(parent.width - 2 * (parent.width < 600 ? Theme.spacingM : Theme.spacingXL), 620)
         height: cardColumn.implicitHeight + 2 * Theme.spacingL
         radius: Theme.radiusL
         color: Theme.surface
@@ -292,7 +309,8 @@ FocusScope {
             }
 
             Row {
-                visible: root.patternKey.length > 0 || (root.patternKeys && root.patternKeys.length > 0)
+                objectName: "approvalPattern"
+                visible: root.patternText.length > 0
                 spacing: Theme.spacingS
                 Text {
                     anchors.verticalCenter: parent.verticalCenter
@@ -303,15 +321,14 @@ FocusScope {
                 }
                 Rectangle {
                     anchors.verticalCenter: parent.verticalCenter
-                    width: patternText.implicitWidth + 2 * Theme.spacingS
-                    height: patternText.implicitHeight + 6
+                    width: patternLabel.implicitWidth + 2 * Theme.spacingS
+                    height: patternLabel.implicitHeight + 6
                     radius: 4
                     color: Theme.surfaceAlt
                     Text {
-                        id: patternText
+                        id: patternLabel
                         anchors.centerIn: parent
-                        text: root.patternKeys && root.patternKeys.length > 1 ? root.patternKeys.join(", ")
-                                                                              : root.patternKey
+                        text: root.patternText
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.fontSizeSmall
                         color: Theme.text
@@ -393,61 +410,105 @@ FocusScope {
                 }
             }
 
-            Item {
-                id: choiceBar
+            // Deny and Allow once, the answers that give nothing away for good, come first and look alike in
+            // weight; the wider grants follow, and "Always allow" last and quietest: it outlives this run.
+            GridLayout {
+                id: choiceGrid
+                objectName: "approvalChoices"
 
-                // Deny on the left, the ways to allow on the right; stacked when the pane is narrow.
-                readonly property var allowChoices: root.offeredChoices.filter(c => c !== "deny")
-                readonly property real allowWidth: {
-                    let total = 0;
-                    for (let i = 0; i < allowRepeater.count; ++i) {
-                        const button = allowRepeater.itemAt(i);
-                        if (button)
-                            total += button.implicitWidth;
-                    }
-                    return total + Math.max(0, allowRepeater.count - 1) * allowFlow.spacing;
+                // Measured on hidden copies of the buttons, with and without their key caps, so the layout does
+                // not depend on the buttons it lays out.
+                readonly property var offered: [denyButton, onceButton, sessionButton, alwaysButton].map(b => b.visible)
+                readonly property var keyedButtons: [denyKeyed, onceKeyed, sessionKeyed, alwaysKeyed].filter((b, i) => offered[i])
+                readonly property var plainButtons: [denyPlain, oncePlain, sessionPlain, alwaysPlain].filter((b, i) => offered[i])
+                function lineWidth(list) {
+                    let total = Theme.spacingL; // at least this gap between Deny and the grants
+                    for (const b of list)
+                        total += b.implicitWidth + columnSpacing;
+                    return total - columnSpacing;
                 }
-                readonly property real denyWidth: denyButton.visible ? denyButton.implicitWidth : 0
-                readonly property bool oneLine: denyWidth + allowWidth + Theme.spacingL <= width
+                function widest(list) {
+                    return Math.max(0, ...list.map(b => b.implicitWidth));
+                }
+                // Key caps go first when space is short (the keys still work and are in each button's name).
+                readonly property string layoutMode: lineWidth(keyedButtons) <= width ? "oneLine"
+                                                     : 2 * widest(keyedButtons) + columnSpacing <= width ? "twoLines"
+                                                     : 2 * widest(plainButtons) + columnSpacing <= width ? "twoLinesCompact"
+                                                     : "stacked"
+                readonly property bool showKeys: layoutMode === "oneLine" || layoutMode === "twoLines"
+                // On two lines or more the buttons share the width evenly (-1: their own width on one line).
+                readonly property real equalWidth: layoutMode === "oneLine" ? -1 : width
 
                 width: parent.width
-                height: oneLine ? Math.max(denyButton.height, allowFlow.height)
-                                : allowFlow.height + (denyButton.visible ? Theme.spacingS + denyButton.height : 0)
+                columns: layoutMode === "oneLine" ? 5 : layoutMode === "stacked" ? 1 : 2
+                columnSpacing: Theme.spacingS
+                rowSpacing: Theme.spacingS
 
-                Flow {
-                    id: allowFlow
-                    anchors.right: parent.right
-                    width: choiceBar.oneLine ? choiceBar.allowWidth + 1 : parent.width
-                    spacing: Theme.spacingS
-                    layoutDirection: Qt.RightToLeft
-
-                    Repeater {
-                        id: allowRepeater
-                        model: choiceBar.allowChoices
-                        ThemedButton {
-                            required property string modelData
-                            objectName: "approvalChoice_" + modelData
-                            text: root.label(modelData)
-                            shortcutHint: root.shortcutFor(modelData)
-                            variant: modelData === "once" ? "primary" : "secondary"
-                            enabled: root.armed && !root.timedOut
-                            Accessible.name: text + " (" + shortcutHint + ")"
-                            onClicked: root.respond(modelData)
-                        }
-                    }
-                }
+                ThemedButton { id: denyKeyed; visible: false; text: root.label("deny"); shortcutHint: root.shortcutFor("deny") }
+                ThemedButton { id: onceKeyed; visible: false; variant: "primary"; text: root.label("once"); shortcutHint: root.shortcutFor("once") }
+                ThemedButton { id: sessionKeyed; visible: false; text: root.label("session"); shortcutHint: root.shortcutFor("session") }
+                ThemedButton { id: alwaysKeyed; visible: false; text: root.label("always"); shortcutHint: root.shortcutFor("always") }
+                ThemedButton { id: denyPlain; visible: false; text: root.label("deny") }
+                ThemedButton { id: oncePlain; visible: false; variant: "primary"; text: root.label("once") }
+                ThemedButton { id: sessionPlain; visible: false; text: root.label("session") }
+                ThemedButton { id: alwaysPlain; visible: false; text: root.label("always") }
 
                 ThemedButton {
                     id: denyButton
                     objectName: "approvalChoice_deny"
                     visible: root.offeredChoices.indexOf("deny") >= 0
-                    y: choiceBar.oneLine ? 0 : allowFlow.height + Theme.spacingS
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
                     text: root.label("deny")
-                    shortcutHint: root.shortcutFor("deny")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("deny") : ""
                     variant: "secondary"
                     enabled: root.armed && !root.timedOut
-                    Accessible.name: text + " (" + shortcutHint + ")"
+                    Accessible.name: text + " (" + root.shortcutFor("deny") + ")"
                     onClicked: root.respond("deny")
+                }
+                Item {
+                    visible: choiceGrid.layoutMode === "oneLine"
+                    Layout.fillWidth: true
+                    implicitHeight: 1
+                }
+                ThemedButton {
+                    id: onceButton
+                    objectName: "approvalChoice_once"
+                    visible: root.offeredChoices.indexOf("once") >= 0
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
+                    text: root.label("once")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("once") : ""
+                    variant: "primary"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + root.shortcutFor("once") + ")"
+                    onClicked: root.respond("once")
+                }
+                ThemedButton {
+                    id: sessionButton
+                    objectName: "approvalChoice_session"
+                    visible: root.offeredChoices.indexOf("session") >= 0
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
+                    text: root.label("session")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("session") : ""
+                    variant: "secondary"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + root.shortcutFor("session") + ")"
+                    onClicked: root.respond("session")
+                }
+                ThemedButton {
+                    id: alwaysButton
+                    objectName: "approvalChoice_always"
+                    visible: root.offeredChoices.indexOf("always") >= 0
+                    Layout.fillWidth: choiceGrid.layoutMode !== "oneLine"
+                    Layout.preferredWidth: choiceGrid.equalWidth
+                    text: root.label("always")
+                    shortcutHint: choiceGrid.showKeys ? root.shortcutFor("always") : ""
+                    variant: "ghost"
+                    enabled: root.armed && !root.timedOut
+                    Accessible.name: text + " (" + root.shortcutFor("always") + ")"
+                    onClicked: root.respond("always")
                 }
             }
         }

@@ -175,6 +175,11 @@ Item {
                     required property string toolName
                     required property string toolPreview
                     required property string toolStatus
+                    required property string toolState
+                    required property string approvalChoice
+                    required property bool turnStart
+                    required property bool turnEnd
+                    required property bool hidden
                     required property real toolDuration
                     required property string toolArgs
                     required property string toolResult
@@ -204,6 +209,13 @@ Item {
                         toolName: rowItem.toolName
                         toolPreview: rowItem.toolPreview
                         toolStatus: rowItem.toolStatus
+                        toolState: rowItem.toolState
+                        approvalChoice: rowItem.approvalChoice
+                        turnStart: rowItem.turnStart
+                        turnEnd: rowItem.turnEnd
+                        hidden: rowItem.hidden
+                        // Read when the turn ends (and again if its text changes after): not per streamed token.
+                        turnCopyText: rowItem.turnEnd ? (rowItem.content, Backend.chat.turnText(rowItem.index)) : ""
                         toolDuration: rowItem.toolDuration
                         toolArgs: rowItem.toolArgs
                         toolResult: rowItem.toolResult
@@ -348,6 +360,22 @@ Item {
         allowPermanent: request ? request.allow_permanent !== false : true
         requestTimestamp: request ? (request.timestamp || 0) : 0
         pendingCount: Backend.pendingApprovals.length
-        onResponded: (choice, all) => Backend.respondApproval(choice, all)
+        onResponded: (choice, all) => {
+            Backend.respondApproval(choice, all);
+            // The clicked button would keep the keyboard and vanish with the card: typing goes back to the composer
+            // (a further request takes it again when it shows).
+            root.focusComposer();
+        }
+        onActiveChanged: {
+            if (active)
+                return;
+            // Answered elsewhere or timed out: the keyboard was on the card (or fell to nothing when it hid).
+            const focused = Window.activeFocusItem;
+            let onCard = !focused || focused === Window.contentItem;
+            for (let item = focused; item && !onCard; item = item.parent)
+                onCard = item === approval;
+            if (onCard)
+                root.focusComposer();
+        }
     }
 }

@@ -61,22 +61,28 @@ ApplicationWindow {
         chatPane.focusComposer();
     }
 
+    // One sequence per Shortcut: listing a key twice (StandardKey.New is Ctrl+N) makes Qt call it ambiguous
+    // and run neither. "Ctrl" is Cmd on macOS, so the plain sequences are the platform's own there too.
     Shortcut {
-        sequences: [StandardKey.New, "Ctrl+N"]
+        objectName: "newChatShortcut"
+        sequence: "Ctrl+N"
         onActivated: {
             Backend.newSession();
             chatPane.focusComposer();
         }
     }
     Shortcut {
+        objectName: "searchShortcut"
         sequence: "Ctrl+K"
         onActivated: searchPopup.open()
     }
     Shortcut {
-        sequences: ["Ctrl+,", StandardKey.Preferences]
+        objectName: "settingsShortcut"
+        sequence: "Ctrl+,"
         onActivated: settingsDialog.open()
     }
     Shortcut {
+        objectName: "focusComposerShortcut"
         sequence: "Ctrl+L"
         onActivated: chatPane.focusComposer()
     }

@@ -11,6 +11,9 @@ import Caduceus
 // The row uses its whole width (at most Theme.contentMaxWidth, centred): give it the side margins.
 // View state (an opened tool card or reasoning) is reset when `messageId` changes, so the
 // delegate can be reused by a ListView with reuseItems.
+// One agent turn spans several rows (answers, tool cards, notices): the chat model's `turnStart` row carries
+// the turn's header (avatar, name, time), its `turnEnd` row the Copy of the turn's text (`turnCopyText`), the
+// rows between are indented under the header, and a `hidden` row takes no space.
 Item {
     id: root
 
@@ -22,6 +25,8 @@ Item {
     property string toolName
     property string toolPreview
     property string toolStatus: "running"   // running | done | error
+    property string toolState: toolStatus === "error" ? "failed" : toolStatus // running | waitingApproval | done | failed | denied | cancelled
+    property string approvalChoice          // on a tool: the user's answer to its approval request
     property real toolDuration: -1          // seconds
     property string toolArgs
     property string toolResult
@@ -29,6 +34,12 @@ Item {
     property var timestamp                  // seconds or milliseconds since the epoch, or a Date
     property var attachments: []            // [{type: "image"|"file", name, path}]
     property string noticeIcon: "info"
+    readonly property bool inTurn: role === "assistant" || role === "tool" || role === "notice" || role === "error"
+                                   || role === "system"
+    property bool turnStart: role === "assistant"
+    property bool turnEnd: role === "assistant"
+    property bool hidden: false
+    property string turnCopyText: role === "assistant" ? content : ""
     property color backdrop: Theme.window
 
     signal viewStateReset()
@@ -91,27 +102,53 @@ Item {
         return Qt.formatDate(date, day) + " " + time;
     }
 
-    implicitHeight: loader.implicitHeight + 2 * verticalPadding
+    implicitHeight: hidden ? 0 : column.implicitHeight + 2 * verticalPadding
     implicitWidth: 600
+    visible: !hidden
 
-    Loader {
-        id: loader
+    Column {
+        id: column
         anchors.horizontalCenter: parent.horizontalCenter
         y: root.verticalPadding
         width: Math.min(root.width, Theme.contentMaxWidth)
-        sourceComponent: {
-            switch (root.role) {
-            case "user":
-                return userComponent;
-            case "assistant":
-                return assistantComponent;
-            case "tool":
-                return toolComponent;
-            case "error":
-                return errorComponent;
-            default:
-                return noticeComponent;
+        spacing: Theme.spacingS
+
+        // The turn's header when its first row is not an answer (a tool card, a notice); an answer draws its own.
+        AssistantHeader {
+            id: turnHeader
+            visible: root.inTurn && root.turnStart && root.role !== "assistant" && !root.hidden
+            timeText: root.timeText
+        }
+
+        Loader {
+            id: loader
+            active: !root.hidden
+            x: root.inTurn && root.role !== "assistant" && root.role !== "tool" ? turnHeader.indent : 0
+            width: parent.width - x
+            sourceComponent: {
+                switch (root.role) {
+                case "user":
+                    return userComponent;
+                case "assistant":
+                    return assistantComponent;
+                case "tool":
+                    return toolComponent;
+                case "error":
+                    return errorComponent;
+                default:
+                    return noticeComponent;
+                }
             }
+        }
+
+        // Copy of the turn's text under its last row when that row is not an answer (a tool card, an error).
+        CopyButton {
+            objectName: "copyTurn"
+            x: turnHeader.indent - leftPadding
+            visible: root.inTurn && root.turnEnd && root.role !== "assistant" && root.turnCopyText.length > 0
+            textToCopy: root.turnCopyText
+            label: qsTr("Copy")
+            toolTipText: qsTr("Copy message")
         }
     }
 
@@ -135,6 +172,9 @@ Item {
             reasoningSeconds: root.reasoningSeconds
             status: root.status
             timeText: root.timeText
+            showHeader: root.turnStart
+            showCopy: root.turnEnd
+            copyText: root.turnCopyText
             Connections {
                 target: root
                 function onViewStateReset() { assistant.reasoningExpanded = false; }
@@ -149,11 +189,12 @@ Item {
             ToolCard {
                 id: card
                 // Tool activity sits under the answer it belongs to, aligned with its text.
-                x: 28 + Theme.spacingM
+                x: turnHeader.indent
                 width: parent.width - x
                 toolName: root.toolName
                 preview: root.toolPreview
-                status: root.toolStatus
+                toolState: root.toolState
+                approvalChoice: root.approvalChoice
                 duration: root.toolDuration
                 args: root.toolArgs
                 result: root.toolResult

@@ -8,18 +8,56 @@ Rectangle {
 
     property string toolName
     property string preview
-    property string status: "running"   // running | done | error
+    property string status: "running"   // running | done | error (shorthand for toolState)
+    // running | waitingApproval | done | failed | denied | cancelled (the chat model's toolState role)
+    property string toolState: status === "error" ? "failed" : status
+    property string approvalChoice      // the answer to this tool's approval: once | session | always | deny | timeout
     property real duration: -1          // seconds; negative when unknown
     property string args
     property string result
     property bool expanded: false
 
-    readonly property bool running: status === "running"
-    readonly property bool failed: status === "error"
+    readonly property bool running: toolState === "running"
+    readonly property bool waiting: toolState === "waitingApproval"
+    readonly property bool denied: toolState === "denied"
+    readonly property bool failed: toolState === "failed" || denied
+    readonly property bool cancelled: toolState === "cancelled"
     readonly property bool hasDetails: args.length > 0 || result.length > 0
     readonly property string durationText: duration < 0 ? "" : duration < 10 ? qsTr("%1 s").arg(duration.toFixed(1))
                                                                              : qsTr("%1 s").arg(Math.round(duration))
-    readonly property string statusText: running ? qsTr("Running") : failed ? qsTr("Failed") : qsTr("Done")
+    readonly property string statusText: {
+        switch (toolState) {
+        case "running":
+            return qsTr("Running");
+        case "waitingApproval":
+            return qsTr("Waiting for approval");
+        case "failed":
+            return qsTr("Failed");
+        case "denied":
+            // Nobody answered the approval request: the agent denies it after its timeout.
+            return approvalChoice === "timeout" ? qsTr("Denied: no answer") : qsTr("Denied");
+        case "cancelled":
+            return qsTr("Stopped");
+        default:
+            return qsTr("Done");
+        }
+    }
+    // What the user answered, shown on the card of the command it answered.
+    readonly property string approvalText: {
+        switch (approvalChoice) {
+        case "once":
+            return qsTr("Allowed once");
+        case "session":
+            return qsTr("Allowed for this run");
+        case "always":
+            return qsTr("Always allowed");
+        case "deny":
+            return qsTr("Denied by you");
+        default:
+            return "";
+        }
+    }
+    readonly property color stateColor: failed ? Theme.danger : waiting ? Theme.warning : Theme.textMuted
     readonly property int resultLimit: 4000
     property bool showFullResult: false
 
@@ -35,7 +73,7 @@ Rectangle {
     radius: Theme.radiusM
     color: Theme.surface
     border.width: 1
-    border.color: failed ? Theme.dangerBorder : Theme.border
+    border.color: failed ? Theme.dangerBorder : waiting ? Theme.warningBorder : Theme.border
 
     Column {
         id: column
@@ -50,7 +88,9 @@ Rectangle {
             focusPolicy: root.hasDetails ? Qt.StrongFocus : Qt.NoFocus
             enabled: root.hasDetails
             Accessible.role: Accessible.Button
-            Accessible.name: qsTr("Tool %1, %2").arg(root.toolName).arg(root.statusText)
+            Accessible.name: root.approvalText.length > 0 && !root.denied
+                             ? qsTr("Tool %1, %2, %3").arg(root.toolName).arg(root.statusText).arg(root.approvalText)
+                             : qsTr("Tool %1, %2").arg(root.toolName).arg(root.statusText)
             Accessible.description: root.preview
             onClicked: root.expanded = !root.expanded
             Keys.onReturnPressed: clicked()
@@ -71,12 +111,12 @@ Rectangle {
                     width: 24
                     height: 24
                     radius: Theme.radiusS
-                    color: root.failed ? Theme.dangerSoft : Theme.surfaceAlt
+                    color: root.failed ? Theme.dangerSoft : root.waiting ? Theme.warningSoft : Theme.surfaceAlt
                     Icon {
                         anchors.centerIn: parent
                         name: root.toolName === "terminal" || root.toolName === "shell" ? "terminal" : "tool"
                         size: 14
-                        color: root.failed ? Theme.danger : Theme.textMuted
+                        color: root.stateColor
                     }
                 }
                 Text {
@@ -110,6 +150,24 @@ Rectangle {
                     anchors.verticalCenter: parent.verticalCenter
                     spacing: Theme.spacingS
 
+                    Rectangle {
+                        // The approval answer, at the tool it allowed (a denial shows as the tool's state).
+                        objectName: "toolApproval"
+                        anchors.verticalCenter: parent.verticalCenter
+                        visible: root.approvalText.length > 0 && !root.denied
+                        width: approvalLabel.implicitWidth + 2 * Theme.spacingS
+                        height: approvalLabel.implicitHeight + 4
+                        radius: height / 2
+                        color: Theme.surfaceAlt
+                        Text {
+                            id: approvalLabel
+                            anchors.centerIn: parent
+                            text: root.approvalText
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSizeCaption
+                            color: Theme.textMuted
+                        }
+                    }
                     Spinner {
                         objectName: "toolSpinner"
                         anchors.verticalCenter: parent.verticalCenter
@@ -120,17 +178,25 @@ Rectangle {
                         objectName: "toolStatusIcon"
                         anchors.verticalCenter: parent.verticalCenter
                         visible: !root.running
-                        name: root.failed ? "x-circle" : "check-circle"
+                        name: root.failed || root.cancelled ? "x-circle" : root.waiting ? "shield" : "check-circle"
                         size: 15
-                        color: root.failed ? Theme.danger : Theme.success
+                        color: root.failed ? Theme.danger : root.waiting ? Theme.warning
+                                                                         : root.cancelled ? Theme.textMuted : Theme.success
                     }
                     Text {
+                        objectName: "toolStatusText"
                         anchors.verticalCenter: parent.verticalCenter
                         visible: text.length > 0
-                        text: root.running ? qsTr("Running…") : root.durationText
+                        // Words for every state but a plain success, whose tick and duration say enough.
+                        text: root.running ? qsTr("Running…")
+                                           : root.toolState === "done" ? root.durationText
+                                                                       : root.durationText.length > 0 && root.failed
+                                                                         ? root.statusText + " · " + root.durationText
+                                                                         : root.statusText
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontSizeSmall
-                        color: root.failed ? Theme.danger : Theme.textMuted
+                        font.weight: root.failed || root.waiting ? Font.DemiBold : Font.Normal
+                        color: root.stateColor
                     }
                     Icon {
                         anchors.verticalCenter: parent.verticalCenter
@@ -167,7 +233,7 @@ Rectangle {
                 code: !root.expanded ? "" : (root.showFullResult || root.result.length <= root.resultLimit)
                                              ? root.result : root.result.slice(0, root.resultLimit) + "\n…"
                 language: ""
-                title: root.failed ? qsTr("error") : qsTr("output")
+                title: root.denied ? qsTr("denied") : root.failed ? qsTr("error") : qsTr("output")
             }
             ThemedButton {
                 visible: root.result.length > root.resultLimit && !root.showFullResult

@@ -97,6 +97,13 @@
     </message>
 </context>
 <context>
+    <name>AssistantHeader</name>
+    <message>
+        <source>Hermes</source>
+        <translation>Hermes</translation>
+    </message>
+</context>
+<context>
     <name>AssistantMessage</name>
     <message>
         <source>Hermes</source>
@@ -431,6 +438,14 @@
     <message>
         <source>Error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>复制消息</translation>
     </message>
 </context>
 <context>
@@ -945,6 +960,46 @@ Your chats appear here.</source>
         <translation>
             <numerusform>显示全部 %Ln 个字符</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>等待批准</translation>
+    </message>
+    <message>
+        <source>Denied: no answer</source>
+        <translation>已拒绝：未获回复</translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Allowed once</source>
+        <translation>已允许一次</translation>
+    </message>
+    <message>
+        <source>Allowed for this run</source>
+        <translation>本次运行内已允许</translation>
+    </message>
+    <message>
+        <source>Always allowed</source>
+        <translation>已始终允许</translation>
+    </message>
+    <message>
+        <source>Denied by you</source>
+        <translation>已被你拒绝</translation>
+    </message>
+    <message>
+        <source>Tool %1, %2, %3</source>
+        <translation>工具 %1，%2，%3</translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation>已拒绝</translation>
     </message>
 </context>
 <context>

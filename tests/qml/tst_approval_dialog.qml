@@ -52,6 +52,62 @@ Item {
             return findChild(dialog, "approvalChoice_" + choice);
         }
 
+        function test_patternNotRepeatedWhenItIsTheDescription() {
+            // The agent sends "recursive delete" as both description and pattern.
+            dialog.description = "recursive delete";
+            dialog.patternKey = "recursive delete";
+            dialog.patternKeys = ["recursive delete"];
+            openDialog();
+            verify(!findChild(dialog, "approvalPattern").visible, "said once");
+            dialog.description = "Delete the build folder";
+            verify(findChild(dialog, "approvalPattern").visible, "a pattern that adds something is shown");
+            compare(dialog.patternText, "recursive delete");
+            dialog.patternKeys = [];
+        }
+
+        // Where each answer sits on screen, in reading order.
+        function placed() {
+            const out = [];
+            for (const choice of ["deny", "once", "session", "always"]) {
+                const b = button(choice);
+                if (b && b.visible) {
+                    const p = b.mapToItem(dialog, 0, 0);
+                    out.push({ choice: choice, x: Math.round(p.x), y: Math.round(p.y), width: b.width, item: b });
+                }
+            }
+            out.sort((a, b) => a.y - b.y || a.x - b.x);
+            return out;
+        }
+
+        function test_answersLaidOutAtEveryWidth_data() {
+            // The chat pane's width: from a 640 px window with the sidebar open up to a wide one.
+            return [359, 400, 460, 519, 600, 700, 900, 1160].map(w => ({ tag: w + " px", width: w }));
+        }
+
+        function test_answersLaidOutAtEveryWidth(data) {
+            pane.width = data.width;
+            openDialog();
+            waitForRendering(dialog);
+            const order = placed();
+            compare(order.map(p => p.choice).join(), "deny,once,session,always",
+                    "the answers that give nothing away for good come first, Always allow last");
+            const rows = {};
+            for (const p of order)
+                (rows[p.y] = rows[p.y] || []).push(p.choice);
+            const lines = Object.keys(rows).map(y => rows[y]);
+            verify(lines.length <= 2, "at most two lines: " + JSON.stringify(lines));
+            for (const line of lines)
+                verify(line.length >= 2, "no answer alone on a line: " + JSON.stringify(lines));
+            verify(lines[0].indexOf("deny") >= 0 && lines[0].indexOf("once") >= 0, "Deny beside Allow once");
+            for (const p of order) {
+                verify(p.x >= 0 && p.x + p.width <= pane.width, p.choice + " inside the pane");
+                verify(p.item.implicitWidth <= p.width + 0.5, p.choice + " is not squeezed");
+            }
+            compare(button("once").variant, "primary");
+            compare(button("always").variant, "ghost", "the permanent answer is the quiet one");
+            pane.width = 800;
+        }
+
         function test_showsTheCommand() {
             openDialog();
             compare(findChild(dialog, "approvalCommand").text, "rm -rf build/");
@@ -61,16 +117,16 @@ Item {
             dialog.choices = ["once", "deny"];
             openDialog();
             verify(button("once") !== null && button("once").visible);
-            verify(button("deny") !== null);
-            compare(button("session"), null);
-            compare(button("always"), null);
+            verify(button("deny") !== null && button("deny").visible);
+            verify(!button("session").visible);
+            verify(!button("always").visible);
         }
 
         function test_alwaysHiddenWhenNotPermanent() {
             dialog.allowPermanent = false;
             openDialog();
             compare(dialog.offeredChoices, ["once", "session", "deny"]);
-            compare(button("always"), null);
+            verify(!button("always").visible);
             keyClick(Qt.Key_A, Qt.AltModifier);
             compare(respondedSpy.count, 0);
         }
