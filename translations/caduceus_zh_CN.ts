@@ -40,6 +40,37 @@
     </message>
 </context>
 <context>
+    <name>AgentTrustSection</name>
+    <message>
+        <source>Send attachments&apos; contents, not paths (the agent is on another computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS certificates</source>
+        <translation>TLS 证书</translation>
+    </message>
+    <message>
+        <source>SHA-256 %1</source>
+        <translation>SHA-256 %1</translation>
+    </message>
+    <message>
+        <source>Trust this certificate</source>
+        <translation>信任此证书</translation>
+    </message>
+    <message>
+        <source>No certificate is trusted explicitly: https agents need a certificate from a CA this system trusts.</source>
+        <translation>没有单独信任的证书：https 智能体需要由本系统信任的 CA 签发的证书。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Stop trusting the certificate of %1</source>
+        <translation>不再信任 %1 的证书</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalDialog</name>
     <message>
         <source>Allow once</source>
@@ -177,6 +208,10 @@
     <message>
         <source>Demo agent</source>
         <translation>演示智能体</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; cannot be trusted for %2: a SHA-256 fingerprint of an https address is needed.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -431,6 +466,10 @@
     <message>
         <source>Dismiss</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Trust this certificate</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1037,6 +1076,30 @@ Your chats appear here.</source>
     <message>
         <source>Copy message</source>
         <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>1 image sent as a picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 images sent as pictures</source>
+        <translation>%1 张图片以图片形式发送</translation>
+    </message>
+    <message>
+        <source>1 file sent inline as text</source>
+        <translation>1 个文件以文本形式内联发送</translation>
+    </message>
+    <message>
+        <source>%1 files sent inline as text</source>
+        <translation>%1 个文件以文本形式内联发送</translation>
+    </message>
+    <message>
+        <source>1 attachment sent as its path (the agent runs on this computer)</source>
+        <translation>1 个附件以路径形式发送（智能体在这台电脑上运行）</translation>
+    </message>
+    <message>
+        <source>%1 attachments sent as paths (the agent runs on this computer)</source>
+        <translation>%1 个附件以路径形式发送（智能体在这台电脑上运行）</translation>
     </message>
 </context>
 <context>
