@@ -43,7 +43,7 @@
     <name>AgentTrustSection</name>
     <message>
         <source>Send attachments&apos; contents, not paths (the agent is on another computer)</source>
-        <translation type="unfinished"></translation>
+        <translation>发送附件内容而非路径（智能体在另一台电脑上）</translation>
     </message>
     <message>
         <source>TLS certificates</source>
@@ -211,7 +211,7 @@
     </message>
     <message>
         <source>&quot;%1&quot; cannot be trusted for %2: a SHA-256 fingerprint of an https address is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法为 %2 信任“%1”：需要 https 地址的 SHA-256 指纹。</translation>
     </message>
 </context>
 <context>
@@ -469,7 +469,7 @@
     </message>
     <message>
         <source>Trust this certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>信任此证书</translation>
     </message>
 </context>
 <context>
@@ -1079,7 +1079,7 @@ Your chats appear here.</source>
     </message>
     <message>
         <source>1 image sent as a picture</source>
-        <translation type="unfinished"></translation>
+        <translation>1 张图片以图片形式发送</translation>
     </message>
     <message>
         <source>%1 images sent as pictures</source>
