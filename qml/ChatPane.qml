@@ -107,6 +107,7 @@ Item {
             totalMessages: Backend.compression.totalMessages || 0
             resultMessages: Backend.compression.resultMessages || 0
             errorText: Backend.compression.error || ""
+            noticeText: Backend.compression.notice || ""
             onDismissRequested: Backend.dismissCompression()
         }
 

@@ -17,6 +17,9 @@ Rectangle {
     property int totalMessages: 0
     property int resultMessages: 0
     property string errorText
+    // What was cut or left out to fit the window (compression.completed `notice`): when it is there, it
+    // says what happened instead of the generic "the previous summary is used".
+    property string noticeText
     property bool dismissed: false
     property int autoHideMs: 10000
 
@@ -93,14 +96,17 @@ Rectangle {
                                                       .arg(root.messageCount))
                            + (root.tokenCount > 0 ? qsTr(" (~%1 tokens)…").arg(root.compact(root.tokenCount)) : "…");
                 case "failed":
-                    return qsTr("Context compression failed: %1. The previous summary is used.").arg(root.errorText);
+                    return root.noticeText.length > 0
+                           ? qsTr("Context compression failed: %1. %2.").arg(root.errorText).arg(root.noticeText)
+                           : qsTr("Context compression failed: %1. The previous summary is used.").arg(root.errorText);
                 case "done":
-                    return root.beforeTokens > 0
-                           ? qsTr("Context compressed: %1 → %2 tokens").arg(root.compact(root.beforeTokens))
-                             .arg(root.compact(root.afterTokens))
-                             + (root.totalMessages > 0 ? qsTr(", %1 of %2 messages kept verbatim")
-                                                         .arg(root.resultMessages).arg(root.totalMessages) : "")
-                           : qsTr("Context compressed");
+                    return (root.beforeTokens > 0
+                            ? qsTr("Context compressed: %1 → %2 tokens").arg(root.compact(root.beforeTokens))
+                              .arg(root.compact(root.afterTokens))
+                              + (root.totalMessages > 0 ? qsTr(", %1 of %2 messages kept verbatim")
+                                                          .arg(root.resultMessages).arg(root.totalMessages) : "")
+                            : qsTr("Context compressed"))
+                           + (root.noticeText.length > 0 ? ". " + root.noticeText + "." : "");
                 default:
                     return "";
                 }

@@ -381,6 +381,10 @@
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>Context compression failed: %1. %2.</source>
+        <translation>上下文压缩失败：%1。%2。</translation>
+    </message>
 </context>
 <context>
     <name>ContextMeter</name>

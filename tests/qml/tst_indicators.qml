@@ -99,6 +99,12 @@ Item {
             banner.running = false;
             compare(banner.phase, "failed");
             verify(message.text.indexOf("HTTP 503") >= 0, message.text);
+            verify(message.text.indexOf("previous summary") >= 0, message.text);
+            // The core says what it did when the new message alone is over the budget: no "previous summary".
+            banner.noticeText = "The new message alone is over the 1000-token budget for the conversation, so no history was sent";
+            verify(message.text.indexOf("no history was sent") >= 0, message.text);
+            verify(message.text.indexOf("previous summary") < 0, message.text);
+            banner.noticeText = "";
         }
 
         function test_toolCardOpensFromTheKeyboard() {
