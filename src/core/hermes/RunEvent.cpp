@@ -65,8 +65,8 @@ QJsonObject RunEvent::normalizeApproval(const QJsonObject &raw, const QString &f
 {
     const QString name = raw.value(QLatin1String("event")).toString();
     const bool approvalName = name == EventName::ApprovalRequest ||
-                              name == QLatin1String("approval.requested") ||
-                              name == QLatin1String("approval_required");
+                              name == EventName::LegacyApprovalRequested ||
+                              name == EventName::LegacyApprovalRequired;
     // Most events (every delta) carry none of the fields an approval signal is recognised by.
     if (!approvalName && !raw.contains(QLatin1String("status")) && !raw.contains(QLatin1String("data")) &&
         !raw.contains(QLatin1String("output")))

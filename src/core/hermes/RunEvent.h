@@ -1,26 +1,16 @@
 #pragma once
 // One event of an agent run, decoded from an SSE frame. The JSON is kept whole so unknown events and
 // unknown fields pass through unchanged; approval signals of older agent builds are normalised.
+#include "protocol/EventNames.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <optional>
 
 namespace caduceus::hermes {
 
-namespace EventName {
-inline const QString MessageDelta = QStringLiteral("message.delta");
-inline const QString ReasoningDelta = QStringLiteral("reasoning.delta");
-inline const QString ThinkingDelta = QStringLiteral("thinking.delta");
-inline const QString ReasoningAvailable = QStringLiteral("reasoning.available");
-inline const QString ToolStarted = QStringLiteral("tool.started");
-inline const QString ToolCompleted = QStringLiteral("tool.completed");
-inline const QString ApprovalRequest = QStringLiteral("approval.request");
-inline const QString ApprovalResponded = QStringLiteral("approval.responded");
-inline const QString RunSteered = QStringLiteral("run.steered");
-inline const QString RunCompleted = QStringLiteral("run.completed");
-inline const QString RunFailed = QStringLiteral("run.failed");
-inline const QString RunCancelled = QStringLiteral("run.cancelled");
-} // namespace EventName
+// The names are defined in protocol/EventNames.h; this alias keeps `hermes::EventName::…` spellings valid.
+namespace EventName = caduceus::EventName;
 
 struct RunEvent
 {

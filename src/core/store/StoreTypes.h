@@ -50,7 +50,8 @@ inline constexpr auto Error = "error";
 //   approval_description (the agent's reason for asking, e.g. "delete in root path").
 // A row's MessageRecord::status stays "streaming" until the tool ends, then "complete" (the outcome is in
 // tool_status). An approval answered while no tool row waits for it is a separate row of role "notice" with
-// extra["approval_choice"].
+// extra["approval_choice"]. The key names are the constants of caduceus::MessageField
+// (protocol/EventNames.h).
 namespace ToolStatus {
 inline constexpr auto Running = "running";
 inline constexpr auto WaitingForApproval = "waiting_for_approval";
