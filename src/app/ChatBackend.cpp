@@ -14,6 +14,7 @@
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
 #include "hermes/HermesClient.h"
+#include "protocol/EventNames.h"
 #include "store/SessionStore.h"
 #include "version.h"
 
@@ -516,24 +517,24 @@ void ChatBackend::onSessionEvent(const QString &sessionId, const QString &name, 
         const auto s = m_runtime->store()->session(sessionId);
         return s ? (s->title.isEmpty() ? s->preview : s->title) : QString();
     };
-    if (name == QLatin1String("run.completed") || name == QLatin1String("run.failed"))
-        Q_EMIT runFinished(sessionId, titleOf(), name == QLatin1String("run.failed"));
-    else if (name == QLatin1String("approval.request"))
+    if (name == EventName::RunCompleted || name == EventName::RunFailed)
+        Q_EMIT runFinished(sessionId, titleOf(), name == EventName::RunFailed);
+    else if (name == EventName::ApprovalRequest)
         Q_EMIT approvalRequested(sessionId, titleOf(), payload.value(QLatin1String("command")).toString());
     if (sessionId != m_currentId)
         return;
-    if (name == QLatin1String("abort.started")) {
+    if (name == EventName::AbortStarted) {
         m_abortConfirmed = false;
         m_graceMs = payload.value(QLatin1String("graceMs")).toInt(m_graceMs);
         Q_EMIT sessionStateChanged();
-    } else if (name == QLatin1String("abort.completed")) {
+    } else if (name == EventName::AbortCompleted) {
         m_abortConfirmed = true;
         Q_EMIT sessionStateChanged();
-    } else if (name == QLatin1String("compression.started") || name == QLatin1String("compression.completed")) {
+    } else if (name == EventName::CompressionStarted || name == EventName::CompressionCompleted) {
         m_compression = payload.toVariantMap();
-        m_compression.insert(QStringLiteral("running"), name == QLatin1String("compression.started"));
+        m_compression.insert(QStringLiteral("running"), name == EventName::CompressionStarted);
         Q_EMIT compressionChanged();
-    } else if (name == QLatin1String("usage.updated") || name == QLatin1String("run.started")) {
+    } else if (name == EventName::UsageUpdated || name == EventName::RunStarted) {
         Q_EMIT sessionStateChanged();
     }
 }

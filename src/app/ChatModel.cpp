@@ -3,6 +3,7 @@
 #include "chat/ContentBlocks.h"
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
+#include "protocol/EventNames.h"
 #include "store/SessionStore.h"
 
 #include <QJsonArray>
@@ -11,12 +12,13 @@
 
 using caduceus::store::MessageRecord;
 using caduceus::chat::ContentBlocks;
+namespace MessageField = caduceus::MessageField;
 
 namespace {
 
 bool isApprovalNotice(const MessageRecord &m)
 {
-    return m.role == QLatin1String("notice") && m.extra.contains(QLatin1String("approval_choice"));
+    return m.role == QLatin1String("notice") && m.extra.contains(MessageField::ApprovalChoice);
 }
 
 QString simplified(const QString &text)
@@ -38,10 +40,10 @@ bool toolRunsCommand(const MessageRecord &tool, const QString &command, const QS
     const QString wanted = command.simplified();
     if (wanted.isEmpty())
         return false;
-    const QString preview = simplified(tool.extra.value(QLatin1String("tool_preview")).toString());
+    const QString preview = simplified(tool.extra.value(MessageField::ToolPreview).toString());
     if (!preview.isEmpty())
         return wanted == preview || wanted.startsWith(preview);
-    QJsonValue arguments = tool.extra.value(QLatin1String("tool_arguments"));
+    QJsonValue arguments = tool.extra.value(MessageField::ToolArguments);
     if (arguments.isUndefined() || arguments.isNull())
         arguments = callArguments;
     const QJsonObject parsed = arguments.isObject()
@@ -253,9 +255,9 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
         // after it. Tools that carry their own answer (approval_choice) take no other.
         QSet<int> taken;
         for (int n : std::as_const(notices)) {
-            const QString command = m_rows.at(n).extra.value(QLatin1String("approval_command")).toString();
+            const QString command = m_rows.at(n).extra.value(MessageField::ApprovalCommand).toString();
             const auto fits = [&](int t) {
-                return !taken.contains(t) && !m_rows.at(t).extra.contains(QLatin1String("approval_choice")) &&
+                return !taken.contains(t) && !m_rows.at(t).extra.contains(MessageField::ApprovalChoice) &&
                        (command.isEmpty() ||
                         toolRunsCommand(m_rows.at(t), command,
                                         m_toolArgsByCallId.value(m_rows.at(t).toolCallId)));
@@ -287,7 +289,7 @@ QList<int> ChatModel::layoutTurnAt(int row, bool notify)
                 int pick = -1;
                 int latestRunning = -1;
                 for (int t : std::as_const(tools)) {
-                    if (m_rows.at(t).extra.value(QLatin1String("tool_status")).toString() !=
+                    if (m_rows.at(t).extra.value(MessageField::ToolStatus).toString() !=
                             QLatin1String("running") ||
                         next[t - first].approvalNoticeId != 0)
                         continue;
@@ -343,7 +345,7 @@ QString ChatModel::toolState(int row) const
 {
     const MessageRecord &m = m_rows.at(row);
     const RowLayout &layout = m_layout.at(row);
-    const QString status = m.extra.value(QLatin1String("tool_status")).toString();
+    const QString status = m.extra.value(MessageField::ToolStatus).toString();
     if (status == QLatin1String("running"))
         return layout.waitingApproval ? QStringLiteral("waitingApproval") : QStringLiteral("running");
     if (status == QLatin1String("waiting_for_approval") || status == QLatin1String("waiting_approval") ||
@@ -353,12 +355,12 @@ QString ChatModel::toolState(int row) const
         return QStringLiteral("denied");
     if (status == QLatin1String("cancelled"))
         return QStringLiteral("cancelled");
-    if (m.extra.value(QLatin1String("approval_choice")).toString() == QLatin1String("deny"))
+    if (m.extra.value(MessageField::ApprovalChoice).toString() == QLatin1String("deny"))
         return QStringLiteral("denied");
     if (layout.approvalNoticeId) {
         const int notice = m_rowById.value(layout.approvalNoticeId, -1);
-        if (notice >= 0 && m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString() ==
-                               QLatin1String("deny"))
+        if (notice >= 0 &&
+            m_rows.at(notice).extra.value(MessageField::ApprovalChoice).toString() == QLatin1String("deny"))
             return QStringLiteral("denied");
     }
     const ResultVerdict verdict = resultVerdict(m.content);
@@ -402,15 +404,15 @@ QVariant ChatModel::data(const QModelIndex &index, int role) const
     case ReasoningRole:
         return m.reasoning;
     case ReasoningSecondsRole:
-        return m.extra.value(QLatin1String("reasoning_duration")).toDouble(-1);
+        return m.extra.value(MessageField::ReasoningDuration).toDouble(-1);
     case ToolNameRole:
         return m.toolName;
     case ToolPreviewRole:
-        return m.extra.value(QLatin1String("tool_preview")).toString();
+        return m.extra.value(MessageField::ToolPreview).toString();
     case ToolStatusRole:
-        return m.extra.value(QLatin1String("tool_status")).toString(QStringLiteral("done"));
+        return m.extra.value(MessageField::ToolStatus).toString(QStringLiteral("done"));
     case ToolDurationRole:
-        return m.extra.value(QLatin1String("tool_duration")).toDouble(-1);
+        return m.extra.value(MessageField::ToolDuration).toDouble(-1);
     case ToolArgsRole:
         return m_toolArgsByCallId.value(m.toolCallId);
     case ToolResultRole:
@@ -437,16 +439,16 @@ QVariant ChatModel::data(const QModelIndex &index, int role) const
         return out;
     }
     case SteerRole:
-        return m.extra.value(QLatin1String("steer")).toBool();
+        return m.extra.value(MessageField::Steer).toBool();
     case RunIdRole:
         return m.runId;
     case ToolStateRole:
         return m.role == QLatin1String("tool") ? toolState(index.row()) : QString();
     case ApprovalChoiceRole: {
-        if (m.extra.contains(QLatin1String("approval_choice")))
-            return m.extra.value(QLatin1String("approval_choice")).toString();
+        if (m.extra.contains(MessageField::ApprovalChoice))
+            return m.extra.value(MessageField::ApprovalChoice).toString();
         const int notice = m_rowById.value(m_layout.at(index.row()).approvalNoticeId, -1);
-        return notice >= 0 ? m_rows.at(notice).extra.value(QLatin1String("approval_choice")).toString()
+        return notice >= 0 ? m_rows.at(notice).extra.value(MessageField::ApprovalChoice).toString()
                            : QString();
     }
     case TurnStartRole:

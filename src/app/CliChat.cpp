@@ -2,6 +2,7 @@
 
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
+#include "protocol/EventNames.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -14,6 +15,7 @@
 #endif
 
 using caduceus::chat::SessionController;
+namespace EventName = caduceus::EventName;
 
 namespace {
 QTextStream &out()
@@ -84,7 +86,7 @@ void CliChat::onEvent(const QString &sessionId, const QString &name, const QJson
             m_textOnLine = false;
         }
     };
-    if (name == QLatin1String("message.delta")) {
+    if (name == EventName::MessageDelta) {
         if (m_inReasoning) {
             err() << "\n";
             m_inReasoning = false;
@@ -93,35 +95,35 @@ void CliChat::onEvent(const QString &sessionId, const QString &name, const QJson
         out() << delta;
         out().flush();
         m_textOnLine = !delta.endsWith(QLatin1Char('\n'));
-    } else if (name == QLatin1String("reasoning.delta") || name == QLatin1String("thinking.delta")) {
+    } else if (name == EventName::ReasoningDelta || name == EventName::ThinkingDelta) {
         if (m_options.showReasoning) {
             err() << payload.value(QLatin1String("delta")).toString(payload.value(QLatin1String("text")).toString());
             err().flush();
             m_inReasoning = true;
         }
-    } else if (name == QLatin1String("tool.started")) {
+    } else if (name == EventName::ToolStarted) {
         endLine();
         err() << "⚙ " << payload.value(QLatin1String("tool")).toString() << ": "
               << payload.value(QLatin1String("preview")).toString() << "\n";
         err().flush();
-    } else if (name == QLatin1String("tool.completed")) {
+    } else if (name == EventName::ToolCompleted) {
         err() << (payload.value(QLatin1String("error")).toBool() ? "✗ " : "✓ ")
               << payload.value(QLatin1String("tool")).toString() << " ("
               << QString::number(payload.value(QLatin1String("duration")).toDouble(), 'f', 2) << " s)\n";
         err().flush();
-    } else if (name == QLatin1String("approval.request")) {
+    } else if (name == EventName::ApprovalRequest) {
         endLine();
         askApproval(payload);
-    } else if (name == QLatin1String("approval.responded")) {
+    } else if (name == EventName::ApprovalResponded) {
         const QString error = payload.value(QLatin1String("error")).toString();
         err() << (error.isEmpty() ? QStringLiteral("approval: %1").arg(payload.value(QLatin1String("choice")).toString())
                                   : QStringLiteral("approval failed: %1").arg(error))
               << "\n";
         err().flush();
-    } else if (name == QLatin1String("run.queued")) {
+    } else if (name == EventName::RunQueued) {
         err() << "queued (" << payload.value(QLatin1String("queue_length")).toInt() << " waiting)\n";
         err().flush();
-    } else if (name == QLatin1String("run.completed")) {
+    } else if (name == EventName::RunCompleted) {
         const QString parsed = payload.value(QLatin1String("parsed_content")).toString();
         if (!m_textOnLine && !parsed.isEmpty())
             out() << parsed;
@@ -134,17 +136,17 @@ void CliChat::onEvent(const QString &sessionId, const QString &name, const QJson
         err().flush();
         if (payload.value(QLatin1String("queue_remaining")).toInt() == 0)
             Q_EMIT finished(m_exitCode);
-    } else if (name == QLatin1String("run.failed")) {
+    } else if (name == EventName::RunFailed) {
         endLine();
         err() << "error: " << payload.value(QLatin1String("error")).toString() << "\n";
         err().flush();
         Q_EMIT finished(1);
-    } else if (name == QLatin1String("run.cancelled")) {
+    } else if (name == EventName::RunCancelled) {
         endLine();
         err() << "the run was cancelled\n";
         err().flush();
         Q_EMIT finished(130);
-    } else if (name == QLatin1String("abort.completed")) {
+    } else if (name == EventName::AbortCompleted) {
         endLine();
         err() << "stopped; the partial answer was kept\n";
         err().flush();

@@ -11,6 +11,7 @@
 #include "WindowSelfTest.h"
 #include "chat/AgentInput.h"
 #include "chat/SessionManager.h"
+#include "protocol/EventNames.h"
 #include "ui/ImageEncoding.h"
 #include "ui/RuntimeCheck.h"
 
@@ -31,6 +32,8 @@
 
 Q_IMPORT_QML_PLUGIN(CaduceusPlugin)
 Q_LOGGING_CATEGORY(lcGui, "caduceus.gui")
+
+namespace EventName = caduceus::EventName;
 
 namespace {
 
@@ -131,11 +134,10 @@ bool GuiMode::start(AppRuntime *runtime, const GuiOptions &options)
             probe->watchWindow(window);
         QObject::connect(runtime->sessions(), &caduceus::chat::SessionManager::sessionEvent, probe,
                          [probe](const QString &, const QString &name, const QJsonObject &) {
-                             if (name == QLatin1String("run.started"))
+                             if (name == EventName::RunStarted)
                                  probe->streamingStarted();
-                             else if (name == QLatin1String("run.completed") ||
-                                      name == QLatin1String("run.failed") ||
-                                      name == QLatin1String("abort.completed"))
+                             else if (name == EventName::RunCompleted || name == EventName::RunFailed ||
+                                      name == EventName::AbortCompleted)
                                  probe->streamingFinished();
                          });
     }

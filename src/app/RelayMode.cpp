@@ -5,6 +5,7 @@
 #include "SecretStore.h"
 #include "SignalWatcher.h"
 #include "chat/SessionManager.h"
+#include "protocol/EventNames.h"
 #include "relay/ProtocolFixture.h"
 #include "relay/RelayServer.h"
 #include "webui/StaticFiles.h"
@@ -169,8 +170,8 @@ void RelayMode::start(AppRuntime *runtime, const RelayConfig &config)
 
         QObject::connect(runtime->sessions(), &chat::SessionManager::sessionEvent, host,
                          [](const QString &sessionId, const QString &name, const QJsonObject &payload) {
-                             if (name == QLatin1String("run.started") || name == QLatin1String("run.completed") ||
-                                 name == QLatin1String("run.failed") || name == QLatin1String("abort.completed")) {
+                             if (name == EventName::RunStarted || name == EventName::RunCompleted ||
+                                 name == EventName::RunFailed || name == EventName::AbortCompleted) {
                                  err() << "session " << sessionId << ": " << name << " "
                                        << payload.value(QLatin1String("run_id")).toString() << "\n";
                                  err().flush();

@@ -2,6 +2,7 @@
 
 #include "chat/SessionController.h"
 #include "chat/SessionManager.h"
+#include "protocol/EventNames.h"
 #include "relay/Socket.h"
 #include "relay/SocketServer.h"
 
@@ -88,8 +89,8 @@ void ChatRunNamespace::onDisconnect(Socket *socket, const QString &reason)
 void ChatRunNamespace::forward(const QString &sessionId, const QString &name, const QJsonObject &payload,
                                const QByteArray &json)
 {
-    static const QSet<QString> runEnds{QStringLiteral("run.completed"), QStringLiteral("run.failed"),
-                                       QStringLiteral("run.cancelled"), QStringLiteral("abort.completed")};
+    static const QSet<QString> runEnds{EventName::RunCompleted, EventName::RunFailed, EventName::RunCancelled,
+                                       EventName::AbortCompleted};
     if (m_resumedDuringEnd.contains(sessionId) && json.isEmpty() && runEnds.contains(name)) {
         // The end of a run: not to the sockets that resumed while it was being written (they already have
         // the finished run).
@@ -253,8 +254,9 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
     const QJsonValue payload = args.values.isEmpty() ? QJsonValue() : args.values.at(0);
     const QJsonObject data = payload.toObject();
     const QString sessionId = data.value(QLatin1String("session_id")).toString();
-    static const QStringList known{QStringLiteral("run"), QStringLiteral("cancel_queued_run"), QStringLiteral("resume"),
-                                   QStringLiteral("abort"), QStringLiteral("approval.respond")};
+    static const QStringList known{EventName::ClientRun, EventName::ClientCancelQueuedRun,
+                                   EventName::ClientResume, EventName::ClientAbort,
+                                   EventName::ClientApprovalRespond};
     if (!known.contains(event)) {
         reject(socket, event, sessionId, QStringLiteral("Unknown event \"%1\".").arg(event.left(64)), ack);
         return;
@@ -284,7 +286,7 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         }
     };
 
-    if (event == QLatin1String("run")) {
+    if (event == EventName::ClientRun) {
         const QJsonValue input = data.value(QLatin1String("input"));
         if (!input.isString() && !input.isArray()) {
             reject(socket, event, sessionId, QStringLiteral("\"input\" must be a string or a list of content blocks."),
@@ -316,21 +318,21 @@ void ChatRunNamespace::onEvent(Socket *socket, const QString &event, const Socke
         qCInfo(lcChatRun).noquote() << "client" << socket->id() << (willQueue ? "queued a run for" : "started a run in")
                                     << sessionId;
         ok(QJsonObject{{QStringLiteral("queued"), willQueue}});
-    } else if (event == QLatin1String("cancel_queued_run")) {
+    } else if (event == EventName::ClientCancelQueuedRun) {
         const QString queueId = data.value(QLatin1String("queue_id")).toString();
         ok(QJsonObject{{QStringLiteral("cancelled"), controller->cancelQueued(queueId)}});
-    } else if (event == QLatin1String("resume")) {
+    } else if (event == EventName::ClientResume) {
         controller->ensureTokens();
         if (controller->isEndingTurn())
             m_resumedDuringEnd[sessionId].insert(socket->id(), controller->runId());
         else if (m_resumedDuringEnd.contains(sessionId))
             m_resumedDuringEnd[sessionId].remove(socket->id());
-        socket->emitEvent(QStringLiteral("resumed"), QJsonArray{controller->resumePayload()});
+        socket->emitEvent(EventName::Resumed, QJsonArray{controller->resumePayload()});
         ok();
-    } else if (event == QLatin1String("abort")) {
+    } else if (event == EventName::ClientAbort) {
         controller->abort();
         ok();
-    } else if (event == QLatin1String("approval.respond")) {
+    } else if (event == EventName::ClientApprovalRespond) {
         controller->respondApproval(data.value(QLatin1String("choice")).toString(),
                                     data.value(QLatin1String("all")).toBool(false));
         ok();

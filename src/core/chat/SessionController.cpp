@@ -11,6 +11,7 @@
 #include "chat/TranscriptMerger.h"
 #include "hermes/HermesClient.h"
 #include "hermes/RunEventStream.h"
+#include "protocol/EventNames.h"
 #include "store/SessionStore.h"
 
 #include <QDateTime>
@@ -24,7 +25,6 @@ namespace caduceus::chat {
 
 using hermes::ApiResult;
 using hermes::RunEvent;
-namespace EventName = hermes::EventName;
 using store::MessageRecord;
 namespace MessageStatus = store::MessageStatus;
 namespace ToolStatus = store::ToolStatus;
@@ -68,12 +68,9 @@ QString choiceLabel(const QString &choice)
     return QStringLiteral("Denied");
 }
 
-const QString ToolStatusKey = QStringLiteral("tool_status");
-const QString ApprovalChoiceKey = QStringLiteral("approval_choice");
-
 QString toolStatusOf(const MessageRecord &m)
 {
-    return m.extra.value(ToolStatusKey).toString();
+    return m.extra.value(MessageField::ToolStatus).toString();
 }
 
 // A tool row whose tool.completed has not arrived yet (it may be running, waiting for an approval, or
@@ -299,9 +296,10 @@ void SessionController::closeAssistant(const QString &status)
     m_run->openAssistantId = 0;
     if (!m)
         return;
-    if (m->extra.contains(QLatin1String("reasoning_started")) && !m->extra.contains(QLatin1String("reasoning_duration"))) {
-        m->extra.insert(QStringLiteral("reasoning_duration"),
-                        nowSeconds() - m->extra.value(QLatin1String("reasoning_started")).toDouble());
+    if (m->extra.contains(MessageField::ReasoningStarted) &&
+        !m->extra.contains(MessageField::ReasoningDuration)) {
+        m->extra.insert(MessageField::ReasoningDuration,
+                        nowSeconds() - m->extra.value(MessageField::ReasoningStarted).toDouble());
     }
     m->status = status;
     touchMessage(*m, true);
@@ -338,8 +336,8 @@ void SessionController::recomputeTokens()
 
 void SessionController::emitUsage()
 {
-    emitEvent(QStringLiteral("usage.updated"), QJsonObject{{QStringLiteral("inputTokens"), m_inputTokens},
-                                                           {QStringLiteral("outputTokens"), m_outputTokens}});
+    emitEvent(EventName::UsageUpdated, QJsonObject{{QStringLiteral("inputTokens"), m_inputTokens},
+                                                   {QStringLiteral("outputTokens"), m_outputTokens}});
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -514,9 +512,9 @@ QString SessionController::submit(const RunInput &input)
         return QStringLiteral("Could not save the queued message: %1").arg(m_manager->store()->lastError());
     m_queue.append(item);
     qCInfo(lcSession) << m_sessionId << "queued" << item.queueId << "queue length" << m_queue.size();
-    emitEvent(QStringLiteral("run.queued"),
-              QJsonObject{{QStringLiteral("queue_length"), queueLength()}, {QStringLiteral("queue"), queueJson()},
-                          {QStringLiteral("queue_id"), item.queueId}});
+    emitEvent(EventName::RunQueued, QJsonObject{{QStringLiteral("queue_length"), queueLength()},
+                                                {QStringLiteral("queue"), queueJson()},
+                                                {QStringLiteral("queue_id"), item.queueId}});
     Q_EMIT stateChanged();
     if (m_state == State::Idle)
         startNextQueued();
@@ -530,8 +528,8 @@ bool SessionController::cancelQueued(const QString &queueId)
         return false;
     m_queue.erase(it);
     m_manager->store()->removeQueued(m_sessionId, queueId);
-    emitEvent(QStringLiteral("run.queued"),
-              QJsonObject{{QStringLiteral("queue_length"), queueLength()}, {QStringLiteral("queue"), queueJson()}});
+    emitEvent(EventName::RunQueued, QJsonObject{{QStringLiteral("queue_length"), queueLength()},
+                                                {QStringLiteral("queue"), queueJson()}});
     Q_EMIT stateChanged();
     return true;
 }
@@ -545,8 +543,8 @@ bool SessionController::editQueued(const QString &queueId, const QJsonValue &inp
             continue;
         item.input = input;
         m_manager->store()->updateQueued(queueId, input);
-        emitEvent(QStringLiteral("run.queued"),
-                  QJsonObject{{QStringLiteral("queue_length"), queueLength()}, {QStringLiteral("queue"), queueJson()}});
+        emitEvent(EventName::RunQueued, QJsonObject{{QStringLiteral("queue_length"), queueLength()},
+                                                    {QStringLiteral("queue"), queueJson()}});
         Q_EMIT stateChanged();
         return true;
     }
@@ -693,13 +691,13 @@ void SessionController::startRun(const store::QueueItem &item, const MessageReco
     m_run->preparation = new HistoryPreparation(prepare, this);
     connect(m_run->preparation, &HistoryPreparation::compressionStarted, this,
             [this](const QJsonObject &payload) {
-                rememberState(QStringLiteral("compression.started"), payload);
-                emitEvent(QStringLiteral("compression.started"), payload);
+                rememberState(EventName::CompressionStarted, payload);
+                emitEvent(EventName::CompressionStarted, payload);
             });
     connect(m_run->preparation, &HistoryPreparation::compressionCompleted, this,
             [this](const QJsonObject &payload) {
-                rememberState(QStringLiteral("compression.completed"), payload);
-                emitEvent(QStringLiteral("compression.completed"), payload);
+                rememberState(EventName::CompressionCompleted, payload);
+                emitEvent(EventName::CompressionCompleted, payload);
                 recomputeTokens();
                 emitUsage();
             });
@@ -758,9 +756,9 @@ void SessionController::onRunStarted(const ApiResult &result)
     if (!abortRequested)
         setState(State::Running);
     qCInfo(lcSession) << m_sessionId << "run" << m_run->runId << "started";
-    emitEvent(QStringLiteral("run.started"), QJsonObject{{QStringLiteral("run_id"), m_run->runId},
-                                                         {QStringLiteral("status"), status},
-                                                         {QStringLiteral("queue_length"), queueLength()}});
+    emitEvent(EventName::RunStarted, QJsonObject{{QStringLiteral("run_id"), m_run->runId},
+                                                 {QStringLiteral("status"), status},
+                                                 {QStringLiteral("queue_length"), queueLength()}});
 
     m_run->stream = new hermes::RunEventStream(m_run->client, m_run->runId, this);
     m_run->stream->setOptions(m_manager->settings().stream);
@@ -775,7 +773,7 @@ void SessionController::onRunStarted(const ApiResult &result)
         // Update the replayed abort.started with the run id we now know.
         QJsonObject started{{QStringLiteral("run_id"), m_run->runId},
                             {QStringLiteral("graceMs"), m_manager->settings().graceMs}};
-        rememberState(QStringLiteral("abort.started"), started);
+        rememberState(EventName::AbortStarted, started);
     }
 }
 
@@ -799,8 +797,8 @@ void SessionController::onRunEvent(const RunEvent &event)
     // The agent denies an unanswered approval after 60 s without saying so: any further progress
     // means the prompt is gone.
     if (name != EventName::ApprovalRequest && name != EventName::ApprovalResponded &&
-        (name.startsWith(QLatin1String("tool.")) || name.startsWith(QLatin1String("message.")) ||
-         name.startsWith(QLatin1String("reasoning.")) || name.startsWith(QLatin1String("run.")))) {
+        (name.startsWith(EventName::ToolPrefix) || name.startsWith(EventName::MessagePrefix) ||
+         name.startsWith(EventName::ReasoningPrefix) || name.startsWith(EventName::RunPrefix))) {
         clearPendingApprovals();
     }
 
@@ -811,10 +809,10 @@ void SessionController::onRunEvent(const RunEvent &event)
             delta = withoutLeadingNewlines(delta);
         if (!delta.isEmpty()) {
             MessageRecord &m = openAssistant();
-            if (m.extra.contains(QLatin1String("reasoning_started")) &&
-                !m.extra.contains(QLatin1String("reasoning_duration"))) {
-                m.extra.insert(QStringLiteral("reasoning_duration"),
-                               nowSeconds() - m.extra.value(QLatin1String("reasoning_started")).toDouble());
+            if (m.extra.contains(MessageField::ReasoningStarted) &&
+                !m.extra.contains(MessageField::ReasoningDuration)) {
+                m.extra.insert(MessageField::ReasoningDuration,
+                               nowSeconds() - m.extra.value(MessageField::ReasoningStarted).toDouble());
             }
             m.content += delta;
             m_run->producedText = true;
@@ -824,8 +822,8 @@ void SessionController::onRunEvent(const RunEvent &event)
         const QString delta = event.deltaText();
         if (!delta.isEmpty()) {
             MessageRecord &m = openAssistant();
-            if (!m.extra.contains(QLatin1String("reasoning_started")))
-                m.extra.insert(QStringLiteral("reasoning_started"), nowSeconds());
+            if (!m.extra.contains(MessageField::ReasoningStarted))
+                m.extra.insert(MessageField::ReasoningStarted, nowSeconds());
             m.reasoning += delta;
             touchMessage(m, false);
         }
@@ -836,9 +834,10 @@ void SessionController::onRunEvent(const RunEvent &event)
         tool.toolName = event.json.value(QLatin1String("tool")).toString(event.json.value(QLatin1String("name")).toString());
         tool.runId = m_run->runId;
         tool.status = QString::fromLatin1(MessageStatus::Streaming);
-        tool.extra = QJsonObject{{QStringLiteral("tool_preview"), event.json.value(QLatin1String("preview")).toString()},
-                                 {ToolStatusKey, QString::fromLatin1(ToolStatus::Running)},
-                                 {QStringLiteral("tool_started"), nowSeconds()}};
+        tool.extra =
+            QJsonObject{{MessageField::ToolPreview, event.json.value(QLatin1String("preview")).toString()},
+                        {MessageField::ToolStatus, QString::fromLatin1(ToolStatus::Running)},
+                        {MessageField::ToolStarted, nowSeconds()}};
         appendMessage(tool);
     } else if (name == EventName::ToolCompleted) {
         const QString toolName = event.json.value(QLatin1String("tool")).toString(event.json.value(QLatin1String("name")).toString());
@@ -849,16 +848,17 @@ void SessionController::onRunEvent(const RunEvent &event)
                 continue;
             const bool error = event.json.value(QLatin1String("error")).toBool(false);
             QString outcome = QString::fromLatin1(error ? ToolStatus::Error : ToolStatus::Done);
-            if (error && m->extra.value(ApprovalChoiceKey).toString() == QLatin1String("deny")) {
+            if (error && m->extra.value(MessageField::ApprovalChoice).toString() == QLatin1String("deny")) {
                 outcome = QString::fromLatin1(ToolStatus::Denied);
             } else if (error && toolStatusOf(*m) == QLatin1String(ToolStatus::WaitingForApproval)) {
                 // Nobody answered: the agent blocked the command after its approval timeout, without an
                 // event of its own (the tool result says "BLOCKED: Command timed out without user response").
                 outcome = QString::fromLatin1(ToolStatus::Denied);
-                m->extra.insert(ApprovalChoiceKey, QStringLiteral("timeout"));
+                m->extra.insert(MessageField::ApprovalChoice, QStringLiteral("timeout"));
             }
-            m->extra.insert(ToolStatusKey, outcome);
-            m->extra.insert(QStringLiteral("tool_duration"), event.json.value(QLatin1String("duration")).toDouble());
+            m->extra.insert(MessageField::ToolStatus, outcome);
+            m->extra.insert(MessageField::ToolDuration,
+                            event.json.value(QLatin1String("duration")).toDouble());
             m->status = QString::fromLatin1(MessageStatus::Complete);
             touchMessage(*m, true);
             break;
@@ -992,11 +992,12 @@ void SessionController::finishRun(const RunEvent &terminal)
             continue;
         const QString status = toolStatusOf(*m);
         if (status == QLatin1String(ToolStatus::WaitingForApproval)) {
-            m->extra.insert(ToolStatusKey, QString::fromLatin1(ToolStatus::Denied));
-            m->extra.insert(ApprovalChoiceKey, QStringLiteral("timeout"));
+            m->extra.insert(MessageField::ToolStatus, QString::fromLatin1(ToolStatus::Denied));
+            m->extra.insert(MessageField::ApprovalChoice, QStringLiteral("timeout"));
         } else if (status != QLatin1String(ToolStatus::Denied)) {
-            m->extra.insert(ToolStatusKey, QString::fromLatin1(name == EventName::RunCompleted ? ToolStatus::Done
-                                                                                                : ToolStatus::Error));
+            m->extra.insert(
+                MessageField::ToolStatus,
+                QString::fromLatin1(name == EventName::RunCompleted ? ToolStatus::Done : ToolStatus::Error));
         }
         m->status = QString::fromLatin1(MessageStatus::Complete);
         touchMessage(*m, true);
@@ -1037,7 +1038,7 @@ void SessionController::abort()
 {
     // A turn whose end is being written (transcript sync) has nothing left to stop.
     if (m_state == State::Idle || !m_run || m_run->ending) {
-        emitEvent(QStringLiteral("abort.completed"),
+        emitEvent(EventName::AbortCompleted,
                   QJsonObject{{QStringLiteral("synced"), false}, {QStringLiteral("ignored"), true}});
         return;
     }
@@ -1046,9 +1047,9 @@ void SessionController::abort()
     const int graceMs = m_manager->settings().graceMs;
     const QJsonObject started{{QStringLiteral("run_id"), m_run->runId}, {QStringLiteral("graceMs"), graceMs}};
     setState(State::Aborting);
-    rememberState(QStringLiteral("abort.started"), started);
+    rememberState(EventName::AbortStarted, started);
     qCInfo(lcSession) << m_sessionId << "aborting run" << m_run->runId;
-    emitEvent(QStringLiteral("abort.started"), started);
+    emitEvent(EventName::AbortStarted, started);
     m_graceTimer.start(graceMs);
     if (m_run->runId.isEmpty()) {
         m_run->abortRequested = true; // the POST is still in flight: stop the run once it has an id
@@ -1080,7 +1081,7 @@ void SessionController::finishAbort(bool confirmed)
         MessageRecord *m = findMessage(id);
         if (m && isOpenTool(*m)) {
             if (toolStatusOf(*m) != QLatin1String(ToolStatus::Denied))
-                m->extra.insert(ToolStatusKey, QString::fromLatin1(ToolStatus::Cancelled));
+                m->extra.insert(MessageField::ToolStatus, QString::fromLatin1(ToolStatus::Cancelled));
             m->status = QString::fromLatin1(MessageStatus::Cancelled);
             touchMessage(*m, true);
         }
@@ -1101,7 +1102,7 @@ void SessionController::finishAbort(bool confirmed)
         m_replay.clear();
         m_pendingApprovals = QJsonArray();
         setState(State::Idle);
-        emitEvent(QStringLiteral("abort.completed"), completed);
+        emitEvent(EventName::AbortCompleted, completed);
         recomputeTokens();
         emitUsage();
         startNextQueued();
@@ -1121,21 +1122,21 @@ void SessionController::markToolWaitingForApproval(const QJsonObject &request)
     for (qint64 id : std::as_const(m_run->rowIds)) {
         MessageRecord *m = findMessage(id);
         if (!m || !isOpenTool(*m) || toolStatusOf(*m) != QLatin1String(ToolStatus::Running) ||
-            m->extra.contains(ApprovalChoiceKey))
+            m->extra.contains(MessageField::ApprovalChoice))
             continue;
         if (!target)
             target = m;
-        if (!command.isEmpty() && m->extra.value(QLatin1String("tool_preview")).toString() == command) {
+        if (!command.isEmpty() && m->extra.value(MessageField::ToolPreview).toString() == command) {
             target = m;
             break;
         }
     }
     if (!target)
         return; // an approval outside a tool (older agents): its answer becomes a notice row
-    target->extra.insert(ToolStatusKey, QString::fromLatin1(ToolStatus::WaitingForApproval));
+    target->extra.insert(MessageField::ToolStatus, QString::fromLatin1(ToolStatus::WaitingForApproval));
     const QString description = request.value(QLatin1String("description")).toString();
     if (!description.isEmpty())
-        target->extra.insert(QStringLiteral("approval_description"), description);
+        target->extra.insert(MessageField::ApprovalDescription, description);
     touchMessage(*target, true);
 }
 
@@ -1156,16 +1157,17 @@ void SessionController::applyApprovalAnswer(const QString &choice, int count, bo
         MessageRecord *m = findMessage(id);
         if (!m || !isOpenTool(*m) || toolStatusOf(*m) != QLatin1String(ToolStatus::WaitingForApproval))
             continue;
-        m->extra.insert(ApprovalChoiceKey, choice);
-        m->extra.insert(ToolStatusKey, QString::fromLatin1(choice == QLatin1String("deny") ? ToolStatus::Denied
-                                                                                          : ToolStatus::Running));
+        m->extra.insert(MessageField::ApprovalChoice, choice);
+        m->extra.insert(
+            MessageField::ToolStatus,
+            QString::fromLatin1(choice == QLatin1String("deny") ? ToolStatus::Denied : ToolStatus::Running));
         touchMessage(*m, true);
         ++placed;
     }
     if (placed == 0) {
         addNotice(choiceLabel(choice) +
                       (all && count > 1 ? QStringLiteral(" (%1 requests)").arg(count) : QString()),
-                  QJsonObject{{ApprovalChoiceKey, choice}});
+                  QJsonObject{{MessageField::ApprovalChoice, choice}});
     }
     Q_EMIT stateChanged();
 }
@@ -1247,7 +1249,7 @@ bool SessionController::steer(const QString &text)
     guidance.role = QStringLiteral("user");
     guidance.content = text;
     guidance.runId = m_run->runId;
-    guidance.extra = QJsonObject{{QStringLiteral("steer"), true}};
+    guidance.extra = QJsonObject{{MessageField::Steer, true}};
     appendMessage(guidance);
     const int runSerial = m_run->serial;
     m_run->client->steer(m_run->runId, text, this, [this, runSerial](const ApiResult &r) {
@@ -1285,9 +1287,9 @@ void SessionController::startNextQueued()
         return;
     // Its stored row stays until the input is stored as the turn's user message (same transaction).
     const store::QueueItem next = m_queue.takeFirst();
-    emitEvent(QStringLiteral("run.queued"),
-              QJsonObject{{QStringLiteral("queue_length"), queueLength()}, {QStringLiteral("queue"), queueJson()},
-                          {QStringLiteral("dequeued"), next.queueId}});
+    emitEvent(EventName::RunQueued, QJsonObject{{QStringLiteral("queue_length"), queueLength()},
+                                                {QStringLiteral("queue"), queueJson()},
+                                                {QStringLiteral("dequeued"), next.queueId}});
     Q_EMIT stateChanged();
     startRun(next, nullptr, true);
 }

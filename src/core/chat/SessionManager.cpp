@@ -2,6 +2,7 @@
 
 #include "chat/SessionController.h"
 #include "hermes/HermesClient.h"
+#include "protocol/EventNames.h"
 #include "store/SessionStore.h"
 
 #include <QDateTime>
@@ -252,7 +253,7 @@ void SessionManager::recoverAfterStart()
             continue;
         m.status = QString::fromLatin1(store::MessageStatus::Interrupted);
         if (m.role == QLatin1String("tool"))
-            m.extra.insert(QStringLiteral("tool_status"), QStringLiteral("error"));
+            m.extra.insert(MessageField::ToolStatus, QStringLiteral("error"));
         m_store->updateMessage(m);
     }
     for (const store::RunRecord &run : inflight) {

@@ -4,6 +4,7 @@
 #include "chat/ContentParser.h"
 #include "chat/SessionManager.h"
 #include "hermes/HermesClient.h"
+#include "protocol/EventNames.h"
 #include "store/SessionStore.h"
 
 #include <QFileInfo>
@@ -127,7 +128,7 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
         else if (m.role == QLatin1String("tool")) {
             streamedTools[m.toolName].append(&m);
             ++toolsSeen;
-        } else if (m.role == QLatin1String("notice") && m.extra.contains(QLatin1String("approval_choice")) &&
+        } else if (m.role == QLatin1String("notice") && m.extra.contains(MessageField::ApprovalChoice) &&
                    toolsSeen > 0)
             approvalNotices.append({toolsSeen, &m});
         else if (m.role == QLatin1String("notice") || m.role == QLatin1String("error"))
@@ -182,19 +183,19 @@ QList<MessageRecord> TranscriptMerger::merge(const QList<MessageRecord> &streame
                 m.toolName = call.value(QLatin1String("name")).toString();
             const QJsonValue arguments = call.value(QLatin1String("arguments"));
             if (!arguments.isUndefined() && !arguments.isNull())
-                m.extra.insert(QStringLiteral("tool_arguments"), arguments);
+                m.extra.insert(MessageField::ToolArguments, arguments);
             const int use = toolUse[m.toolName]++;
             const auto &candidates = streamedTools.value(m.toolName);
             if (use < candidates.size()) {
                 for (auto it = candidates[use]->extra.begin(); it != candidates[use]->extra.end(); ++it)
                     m.extra.insert(it.key(), it.value());
             } else {
-                m.extra.insert(QStringLiteral("tool_status"), QString::fromLatin1(store::ToolStatus::Done));
+                m.extra.insert(MessageField::ToolStatus, QString::fromLatin1(store::ToolStatus::Done));
             }
             // The agent's result says what the stream could not: a refused command is denied, whatever
             // the stream saw (a lost stream, or an approval answered elsewhere).
             if (isBlockedToolResult(m.content))
-                m.extra.insert(QStringLiteral("tool_status"), QString::fromLatin1(store::ToolStatus::Denied));
+                m.extra.insert(MessageField::ToolStatus, QString::fromLatin1(store::ToolStatus::Denied));
             ++toolIndex;
             out.append(m);
             flush(approvalNotices, toolIndex);
@@ -312,7 +313,7 @@ void TranscriptSync::apply(const QList<MessageRecord> &agentRows)
         if (m.runId != m_runId)
             continue;
         if (m.role == QLatin1String("user")) {
-            if (!m.extra.value(QLatin1String("steer")).toBool())
+            if (!m.extra.value(MessageField::Steer).toBool())
                 userText = ContentBlocks::flattenForAgent(ContentBlocks::fromStoredText(m.content));
         } else {
             streamed.append(m);
