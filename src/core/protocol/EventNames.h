@@ -59,6 +59,7 @@ inline const QString ToolDuration = QStringLiteral("tool_duration");
 inline const QString ToolArguments = QStringLiteral("tool_arguments");
 inline const QString ApprovalChoice = QStringLiteral("approval_choice");
 inline const QString ApprovalDescription = QStringLiteral("approval_description");
+// Read by ChatModel to pair a notice with its tool row; nothing in src/ writes it today.
 inline const QString ApprovalCommand = QStringLiteral("approval_command");
 inline const QString ReasoningStarted = QStringLiteral("reasoning_started");
 inline const QString ReasoningDuration = QStringLiteral("reasoning_duration");
