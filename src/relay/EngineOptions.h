@@ -24,7 +24,8 @@ struct EngineOptions
     // small budget inside maxSessions, in total and per client address: at either limit a new handshake
     // replaces the oldest unadmitted session (of that address first), so a flood of handshakes never
     // takes the room of admitted sessions nor keeps a new client out. Each lives at most
-    // unadmittedLifeMs, and may send at most maxUnadmittedPayload bytes per polling request.
+    // unadmittedLifeMs, and may send at most maxUnadmittedPayload bytes per polling request or per WebSocket
+    // frame and message (a larger one closes its WebSocket with code 1009).
     int maxUnadmittedSessions = 256;
     int maxUnadmittedSessionsPerAddress = 128;
     int unadmittedLifeMs = 10'000;

@@ -201,12 +201,18 @@ bool EngineServer::handleUpgrade(const net::HttpRequest &request, QTcpSocket *so
 void EngineServer::onNewWebSocket()
 {
     while (QWebSocket *webSocket = m_webSocketServer->nextPendingConnection()) {
-        auto *transport = new WebSocketTransport(webSocket, m_options.maxPayload);
         const QUrlQuery query(webSocket->requestUrl());
         const QString sid = query.queryItemValue(QStringLiteral("sid"));
+        // From its first frame on, a WebSocket may send no more than its session may: an unadmitted one
+        // (or a new one when admission is required) gets the small polling budget, not maxPayload.
+        EngineSocket *existing = sid.isEmpty() ? nullptr : m_sessions.value(sid);
+        const qint64 maxIncoming = existing ? existing->maxIncomingBytes()
+                                            : (m_admissionRequired ? m_options.maxUnadmittedPayload
+                                                                   : m_options.maxPayload);
+        auto *transport = new WebSocketTransport(webSocket, maxIncoming);
         if (!sid.isEmpty()) {
             // The session may have ended while the WebSocket handshake was running.
-            EngineSocket *session = m_sessions.value(sid);
+            EngineSocket *session = existing;
             if (session)
                 session->beginUpgrade(transport);
             else
@@ -232,6 +238,7 @@ EngineSocket *EngineServer::createSession(const QUrlQuery &query, const QHostAdd
         socket->deleteLater();
     });
     if (m_admissionRequired) {
+        socket->setMaxIncomingBytes(m_options.maxUnadmittedPayload);
         m_unadmitted.append(socket);
         connect(socket, &EngineSocket::closed, this, [this, socket] { m_unadmitted.removeOne(socket); });
         QTimer::singleShot(m_options.unadmittedLifeMs, socket, [this, socket] {
@@ -270,6 +277,8 @@ void EngineServer::requireAdmission()
 void EngineServer::admit(EngineSocket *socket)
 {
     m_unadmitted.removeOne(socket);
+    if (socket)
+        socket->setMaxIncomingBytes(m_options.maxPayload);
 }
 
 net::HttpHeadVerdict EngineServer::headVerdict(const net::HttpRequest &head) const

@@ -32,7 +32,8 @@ qint64 packetSize(const EnginePacket &packet)
 
 EngineSocket::EngineSocket(const QString &id, const QUrlQuery &query, const QHostAddress &peerAddress,
                            const EngineOptions &options, QObject *parent)
-    : QObject(parent), m_id(id), m_query(query), m_peerAddress(peerAddress), m_options(options)
+    : QObject(parent), m_id(id), m_query(query), m_peerAddress(peerAddress), m_options(options),
+      m_maxIncomingBytes(options.maxPayload)
 {
     m_pingTimer.setSingleShot(true);
     m_pongTimer.setSingleShot(true);
@@ -82,10 +83,20 @@ void EngineSocket::startWithWebSocket(WebSocketTransport *transport)
     m_transport = Transport::WebSocket;
     m_webSocket = transport;
     transport->setParent(this);
+    transport->setMaxIncomingBytes(m_maxIncomingBytes);
     wireActiveWebSocket();
     m_state = State::Open;
     transport->send(EnginePacket::control(EnginePacketType::Open, openPayload(false)));
     schedulePing();
+}
+
+void EngineSocket::setMaxIncomingBytes(qint64 bytes)
+{
+    m_maxIncomingBytes = bytes;
+    if (m_webSocket)
+        m_webSocket->setMaxIncomingBytes(bytes);
+    if (m_probe)
+        m_probe->setMaxIncomingBytes(bytes);
 }
 
 void EngineSocket::startWithPolling()
@@ -295,6 +306,7 @@ void EngineSocket::beginUpgrade(WebSocketTransport *probe)
     }
     m_probe = probe;
     probe->setParent(this);
+    probe->setMaxIncomingBytes(m_maxIncomingBytes);
     m_probeAnswered = false;
     connect(probe, &WebSocketTransport::packetReceived, this, &EngineSocket::handleProbePacket);
     connect(probe, &WebSocketTransport::decodeFailed, this, &EngineSocket::abortUpgrade);

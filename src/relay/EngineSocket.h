@@ -63,6 +63,10 @@ public:
     // (a busy event loop): a request that arrives after the deadline must find the session closed.
     void expireIfPongOverdue();
     void beginUpgrade(WebSocketTransport *probe);
+    // The largest WebSocket frame or message this session's client may send (its current transport and
+    // any upgrade probe): small until the session is admitted, then maxPayload (EngineServer::admit).
+    qint64 maxIncomingBytes() const { return m_maxIncomingBytes; }
+    void setMaxIncomingBytes(qint64 bytes);
 
 Q_SIGNALS:
     void textReceived(const QByteArray &utf8);
@@ -120,6 +124,7 @@ private:
     QPointer<WebSocketTransport> m_webSocket;
     QPointer<WebSocketTransport> m_probe;
     bool m_probeAnswered = false;
+    qint64 m_maxIncomingBytes = 0;
 
     // The heartbeat runs on deadlines of the schedule, not on when a timer happened to fire: the ping is
     // due pingInterval after the handshake or the last pong, and the pong pingTimeout after that.

@@ -9,12 +9,11 @@ namespace {
 constexpr int CloseHandshakeTimeoutMs = 2000;
 } // namespace
 
-WebSocketTransport::WebSocketTransport(QWebSocket *socket, qint64 maxPayload, QObject *parent)
+WebSocketTransport::WebSocketTransport(QWebSocket *socket, qint64 maxIncomingBytes, QObject *parent)
     : QObject(parent), m_socket(socket)
 {
     socket->setParent(this);
-    socket->setMaxAllowedIncomingMessageSize(quint64(maxPayload));
-    socket->setMaxAllowedIncomingFrameSize(quint64(maxPayload));
+    setMaxIncomingBytes(maxIncomingBytes);
     connect(socket, &QWebSocket::textMessageReceived, this, &WebSocketTransport::onTextMessage);
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
         Q_EMIT packetReceived(EnginePacket::fromBinaryFrame(message));
@@ -30,6 +29,15 @@ WebSocketTransport::~WebSocketTransport()
         m_socket->disconnect(this);
         m_socket->abort();
     }
+}
+
+void WebSocketTransport::setMaxIncomingBytes(qint64 bytes)
+{
+    if (!m_socket)
+        return;
+    // Both limits: a message may come as many small frames, and one frame may announce a huge payload.
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(bytes));
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(bytes));
 }
 
 void WebSocketTransport::send(const EnginePacket &packet)

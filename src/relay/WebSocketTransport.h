@@ -1,6 +1,7 @@
 #pragma once
 // Engine.IO over one QWebSocket: each packet is one frame (text "<type><data>", or a binary frame for a
-// binary message). Incoming messages larger than maxPayload make Qt close the socket (code 1009).
+// binary message). An incoming frame or message larger than maxIncomingBytes makes Qt close the socket with
+// code 1009 (CloseCodeTooMuchData) as soon as its header announces it, before its payload is buffered.
 
 #include "relay/EnginePacket.h"
 
@@ -17,8 +18,11 @@ class WebSocketTransport : public QObject
     Q_OBJECT
 public:
     // Takes ownership of the socket.
-    WebSocketTransport(QWebSocket *socket, qint64 maxPayload, QObject *parent = nullptr);
+    WebSocketTransport(QWebSocket *socket, qint64 maxIncomingBytes, QObject *parent = nullptr);
     ~WebSocketTransport() override;
+
+    // The largest frame and message the peer may send from now on (raised when its session is admitted).
+    void setMaxIncomingBytes(qint64 bytes);
 
     void send(const EnginePacket &packet);
     // Bytes handed to the socket that the peer has not taken yet (approximate: frame headers excluded).

@@ -156,11 +156,12 @@ int statusOf(const QByteArray &answer)
     return answer.startsWith("HTTP/1.1 ") ? answer.mid(9, 3).toInt() : 0;
 }
 
-// A client WebSocket frame (masked with a zero key: valid, and the payload goes out unchanged).
-QByteArray wsFrameHead(quint8 opcode, qint64 length)
+// A client WebSocket frame (masked with a zero key: valid, and the payload goes out unchanged); without
+// `final` it is a fragment that continuation frames (opcode 0) go on.
+QByteArray wsFrameHead(quint8 opcode, qint64 length, bool final = true)
 {
     QByteArray head;
-    head.append(char(0x80 | opcode));
+    head.append(char((final ? 0x80 : 0x00) | opcode));
     if (length < 126) {
         head.append(char(0x80 | length));
     } else if (length < 65536) {
@@ -174,6 +175,33 @@ QByteArray wsFrameHead(quint8 opcode, qint64 length)
     }
     head.append(QByteArray(4, '\0'));
     return head;
+}
+
+// The status code of the first close frame the server sent after its handshake answer, or 0 when none.
+int wsCloseCode(const QByteArray &stream)
+{
+    const qsizetype end = stream.indexOf("\r\n\r\n");
+    if (end < 0)
+        return 0;
+    qsizetype at = end + 4;
+    while (at + 2 <= stream.size()) {
+        const quint8 opcode = quint8(stream[at]) & 0x0f;
+        qint64 length = quint8(stream[at + 1]) & 0x7f;
+        qsizetype payload = at + 2;
+        if (length == 126 || length == 127) {
+            const int bytes = length == 126 ? 2 : 8;
+            if (payload + bytes > stream.size())
+                return 0;
+            length = 0;
+            for (int i = 0; i < bytes; ++i)
+                length = (length << 8) | quint8(stream[payload + i]);
+            payload += bytes;
+        }
+        if (opcode == 0x8)
+            return payload + 2 <= stream.size() ? (quint8(stream[payload]) << 8) | quint8(stream[payload + 1]) : 0;
+        at = payload + length;
+    }
+    return 0;
 }
 
 QByteArray wsText(const QByteArray &text)
@@ -439,6 +467,75 @@ private Q_SLOTS:
         });
         checkBounds(m);
         QCOMPARE(closedEarly.load(), 4); // the relay ended each of them on its own
+    }
+
+    // 1b. WebSockets that never join a namespace start a 900 000-byte text message (below maxPayload) and
+    // send it in pieces without finishing it: half as one frame, half as 8 000-byte fragments. Before
+    // joining, a WebSocket may send what a polling request may (16 kB), so each is closed with code 1009
+    // at once instead of being held for the session's life; a client that joined still sends 500 kB.
+    void largeMessageBeforeJoining()
+    {
+        QVERIFY(startRelay());
+        const quint16 p = port();
+        constexpr int Sockets = 8;
+        constexpr qint64 MessageBytes = 900'000;
+        std::atomic<int> closedEarly{0}, tooMuchData{0};
+        const Measure m = underAttack("large WebSocket message before joining a namespace", [&] {
+            std::vector<std::thread> sockets;
+            for (int s = 0; s < Sockets; ++s) {
+                sockets.emplace_back([&, fragmented = s % 2 == 1] {
+                    const int fd = rawConnect(p);
+                    if (fd < 0)
+                        return;
+                    sendAll(fd, wsUpgrade(p));
+                    QByteArray stream = receive(fd, 3000, "\r\n\r\n");
+                    const QByteArray piece(8'000, 'a');
+                    if (fragmented)
+                        sendAll(fd, wsFrameHead(0x1, piece.size(), false) + piece, 3000);
+                    else
+                        sendAll(fd, wsFrameHead(0x1, MessageBytes), 3000);
+                    // All but the last piece, a little at a time; never the end of the message.
+                    for (qint64 sent = piece.size(); sent + piece.size() < MessageBytes; sent += piece.size()) {
+                        const QByteArray bytes = fragmented ? wsFrameHead(0x0, piece.size(), false) + piece : piece;
+                        if (!sendAll(fd, bytes, 3000))
+                            break;
+                        if (sent % (64 * 1000) == 0)
+                            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                    }
+                    bool closed = false;
+                    stream += receive(fd, 1500, {}, &closed);
+                    if (closed)
+                        ++closedEarly;
+                    if (wsCloseCode(stream) == 1009)
+                        ++tooMuchData;
+                    ::close(fd);
+                });
+            }
+            for (auto &t : sockets)
+                t.join();
+        });
+        checkBounds(m);
+        QCOMPARE(closedEarly.load(), Sockets);
+        QCOMPARE(tooMuchData.load(), Sockets);
+        // Eight such messages held would be 7 MB and more; refused from their header, they cost nothing.
+        QVERIFY2(m.peakKiB - m.idleKiB <= 4 * 1024,
+                 qPrintable(QStringLiteral("RSS went from %1 to %2 KiB").arg(m.idleKiB).arg(m.peakKiB)));
+
+        // Joining raises the limit to maxPayload: a 500 kB run goes through.
+        RelayTestClient client;
+        QVERIFY(connectClient(client, m_relay->url));
+        bool acked = false, ok = false;
+        client.emitEvent(QStringLiteral("run"),
+                         {{"session_id", QStringLiteral("large-input")},
+                          {"input", QStringLiteral("sim:deltas=1 ") + QString(500'000, QLatin1Char('x'))}},
+                         [&](const QJsonArray &args) {
+                             acked = true;
+                             ok = args.first().toObject().value("ok").toBool();
+                         });
+        QVERIFY(waitUntil([&] { return acked || !client.isConnected(); }, 10'000));
+        QVERIFY2(acked && ok, "the joined client's 500 kB run was not accepted");
+        QVERIFY(client.isConnected());
+        client.close();
     }
 
     // 2. Large POST bodies without the token, with and without "Expect: 100-continue".
