@@ -55,7 +55,9 @@ qsizetype utf8Length(QStringView text)
     return bytes;
 }
 
-QString cutAtCharBoundary(const QString &text, int maxChars)
+} // namespace
+
+QString ContentBlocks::cutAtCharBoundary(const QString &text, int maxChars)
 {
     if (maxChars <= 0)
         return {};
@@ -66,6 +68,8 @@ QString cutAtCharBoundary(const QString &text, int maxChars)
         --end;
     return text.left(end);
 }
+
+namespace {
 
 QString describePosition(qsizetype index)
 {

@@ -31,6 +31,8 @@ public:
     // into spaces, cut to maxChars characters (never inside a surrogate pair). An input without any text
     // shows its attachments instead ("[Image: name]").
     static QString previewText(const QJsonValue &input, int maxChars = 100);
+    // The first maxChars characters of text, never splitting a surrogate pair.
+    static QString cutAtCharBoundary(const QString &text, int maxChars);
 
     // The inverse of storedText: the block array when the stored text is a valid block array, else the
     // string.

@@ -11,18 +11,6 @@ namespace caduceus::chat {
 
 namespace {
 
-QString cutAtCharBoundary(const QString &text, int maxChars)
-{
-    if (maxChars <= 0)
-        return {};
-    if (text.size() <= maxChars)
-        return text;
-    qsizetype end = maxChars;
-    if (QChar::isHighSurrogate(text.at(end - 1).unicode()))
-        --end;
-    return text.left(end).trimmed();
-}
-
 // The text blocks of an input, one after the other on lines of their own (line structure carries Markdown).
 QString textOf(const QJsonValue &input)
 {
@@ -140,7 +128,7 @@ QString SessionTitle::fromInput(const QJsonValue &input, int maxChars)
     const QString title = stripMarkdown(textOf(input));
     if (title.isEmpty())
         return ContentBlocks::previewText(input, maxChars);
-    return cutAtCharBoundary(title, maxChars);
+    return ContentBlocks::cutAtCharBoundary(title, maxChars).trimmed();
 }
 
 } // namespace caduceus::chat
